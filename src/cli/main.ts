@@ -1,1 +1,46 @@
-console.log('hello', process.argv.slice(2));
+import { Command } from 'commander';
+
+const program = new Command();
+program
+  .name('jianbang')
+  .description('监帮 — 防止返贫动态监测和帮扶机制信息系统')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('启动 API 与网页（默认内嵌 PGlite，设置 DATABASE_URL 使用 PostgreSQL 服务器）')
+  .option('-p, --port <port>', '端口（默认 PORT 或 3000）')
+  .option('--demo', '启动前载入演示数据（如尚未载入）')
+  .action(async (o) => (await import('./serve.ts')).serve(o));
+
+program
+  .command('migrate')
+  .description('执行数据库迁移')
+  .action(async () => (await import('./db-commands.ts')).migrateCommand());
+
+program
+  .command('demo')
+  .description('载入演示数据：一个真实江西县的各级用户与数千户合成农户')
+  .option('--seed <n>', '随机种子（相同种子生成相同数据）', '1')
+  .option('--households <n>', '户数', '3000')
+  .option('--county <code>', '县级区划代码（6位）', '360731')
+  .action(async (o) => (await import('./demo.ts')).demoCommand(o));
+
+program
+  .command('assess [file]')
+  .description('按评估契约评估一户（从文件或标准输入读取 JSON），不需要数据库')
+  .action(async (file) => {
+    const { runAssess } = await import('./assess.ts');
+    process.exitCode = await runAssess(file);
+  });
+
+const audit = program.command('audit').description('审计日志');
+audit
+  .command('verify')
+  .description('校验审计日志哈希链，指出第一条被篡改的记录')
+  .action(async () => (await import('./db-commands.ts')).auditVerifyCommand());
+
+program.parseAsync(process.argv).catch((err) => {
+  console.error(err?.message ?? err);
+  process.exit(1);
+});

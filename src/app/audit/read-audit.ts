@@ -1,0 +1,25 @@
+import type { Db } from '../../store/transaction.ts';
+import type { Actor } from '../actor.ts';
+import { authorize } from '../authz.ts';
+
+const page = (q: Record<string, string>) => {
+  const size = Math.min(200, Math.max(1, Number(q.pageSize) || 50));
+  return { size, offset: (Math.max(1, Number(q.page) || 1) - 1) * size };
+};
+
+/** The audit log is read by the audit admin only; there is no route that changes it (SEC-2). */
+export async function listAudit(db: Db, actor: Actor, q: Record<string, string>) {
+  authorize(actor, 'audit:read');
+  const { size, offset } = page(q);
+  let query = db.selectFrom('audit_log').selectAll();
+  if (q.objectType) query = query.where('object_type', '=', q.objectType);
+  if (q.objectId) query = query.where('object_id', '=', q.objectId);
+  if (q.action) query = query.where('action', '=', q.action);
+  return query.orderBy('seq', 'desc').limit(size).offset(offset).execute();
+}
+
+export async function listLoginLog(db: Db, actor: Actor, q: Record<string, string>) {
+  authorize(actor, 'login_log:read');
+  const { size, offset } = page(q);
+  return db.selectFrom('login_log').selectAll().orderBy('id', 'desc').limit(size).offset(offset).execute();
+}

@@ -1,0 +1,47 @@
+import { isRole, type DepartmentKind } from '../../domain/roles.ts';
+import { logLogin, readPasswordPolicy } from '../../store/users.ts';
+import type { Db } from '../../store/transaction.ts';
+import type { Actor } from '../actor.ts';
+import { sessionId } from './login.ts';
+
+export interface SessionUser extends Actor {
+  mustChangePassword: boolean;
+}
+
+/**
+ * Resolves a session cookie to its user and slides the idle timeout. A session idle longer than
+ * the policy allows (30 minutes by default) is ended and logged.
+ */
+export async function resumeSession(db: Db, token: string | undefined, now = new Date()): Promise<SessionUser | null> {
+  if (!token) return null;
+  const id = sessionId(token);
+  const row = await db
+    .selectFrom('user_session as s')
+    .innerJoin('app_user as u', 'u.id', 's.user_id')
+    .select(['s.last_seen_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_kind', 'u.region_code', 'u.must_change_password', 'u.disabled'])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const policy = await readPasswordPolicy(db);
+  if (row.disabled || now.getTime() - new Date(row.last_seen_at).getTime() > policy.idleMinutes * 60_000) {
+    await db.deleteFrom('user_session').where('id', '=', id).execute();
+    await logLogin(db, { username: row.username, userId: row.id, outcome: 'idle_timeout', detail: `超过${policy.idleMinutes}分钟无操作` });
+    return null;
+  }
+  await db.updateTable('user_session').set({ last_seen_at: now }).where('id', '=', id).execute();
+  if (!isRole(row.role)) return null;
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    departmentKind: row.department_kind as DepartmentKind | null,
+    regionCode: row.region_code,
+    mustChangePassword: row.must_change_password,
+  };
+}
+
+export async function logout(db: Db, token: string, actor: Actor) {
+  await db.deleteFrom('user_session').where('id', '=', sessionId(token)).execute();
+  await logLogin(db, { username: actor.username, userId: actor.id, outcome: 'logout' });
+}

@@ -1,0 +1,43 @@
+import type { Role } from '../domain/roles.ts';
+import { isInSubtree, subtreePrefix } from '../domain/region-code.ts';
+import type { Actor } from './actor.ts';
+import { forbidden } from './errors.ts';
+
+/**
+ * Authorization, declared once. Each action lists the roles allowed to perform it; every
+ * action on a regional object also requires the object to lie in the actor's region subtree.
+ */
+const WORK_ROLES: Role[] = ['village', 'township', 'county', 'city', 'province', 'national', 'department', 'hotline'];
+const HANDLING_ROLES: Role[] = ['village', 'township', 'county'];
+
+export const POLICIES = {
+  'region:read': [...WORK_ROLES, 'system_admin', 'security_admin', 'audit_admin'],
+  'household:read': WORK_ROLES,
+  // Those who handle households in person need to see ID numbers, phones and accounts (SEC-3).
+  'household:read_sensitive': HANDLING_ROLES,
+  'household:write': HANDLING_ROLES,
+  'household:export': WORK_ROLES,
+  'assessment:run': WORK_ROLES,
+  'user:manage': ['system_admin'],
+  'security:manage': ['security_admin'],
+  'login_log:read': ['security_admin', 'audit_admin'],
+  'audit:read': ['audit_admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof POLICIES;
+
+export function can(actor: Actor, action: Action, regionCode?: string): boolean {
+  if (!(POLICIES[action] as readonly Role[]).includes(actor.role)) return false;
+  return regionCode === undefined || isInSubtree(actor.regionCode, regionCode);
+}
+
+export function authorize(actor: Actor, action: Action, regionCode?: string): void {
+  if (!(POLICIES[action] as readonly Role[]).includes(actor.role)) throw forbidden('您的角色无权执行此操作');
+  if (regionCode !== undefined && !isInSubtree(actor.regionCode, regionCode))
+    throw forbidden('该记录不在您的管辖区域内');
+}
+
+/** The LIKE pattern that limits a query to the actor's subtree (used by every repository). */
+export function scopePattern(actor: Actor): string {
+  return `${subtreePrefix(actor.regionCode)}%`;
+}

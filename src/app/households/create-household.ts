@@ -1,0 +1,77 @@
+import { countyCodeOf } from '../../domain/region-code.ts';
+import { checkHousehold, checkMember, type MemberInput } from '../../domain/household.ts';
+import { Check } from '../../domain/validation.ts';
+import { appendAudit } from '../../store/audit.ts';
+import { findHousehold, householdMembers, memberByIdNumber } from '../../store/households.ts';
+import { getRegion } from '../../store/regions.ts';
+import { inTransaction, type Db } from '../../store/transaction.ts';
+import type { Actor } from '../actor.ts';
+import { authorize } from '../authz.ts';
+import { invalid } from '../errors.ts';
+import { householdView, memberAuditView, memberView, MEMBER_COLUMNS, toColumns } from './views.ts';
+
+/** Registers a household with its members (REG-1, REG-2): one transaction, one audit entry. */
+export async function createHousehold(db: Db, actor: Actor, raw: unknown) {
+  authorize(actor, 'household:write');
+  const c = new Check();
+  const body = c.object('', raw, ['household', 'members']);
+  if (!body) throw invalid(c.errors);
+  const h = checkHousehold(c, 'household', body.household);
+  const members: Partial<MemberInput>[] = [];
+  if (!Array.isArray(body.members) || body.members.length === 0) c.fail('members', '至少登记一名家庭成员');
+  else body.members.forEach((m, i) => members.push(checkMember(c, `members[${i}]`, m)));
+  if (members.length && members.filter((m) => m.relation === 'head').length !== 1)
+    c.fail('members', '须有且只有一名户主（relation = head）');
+  await checkIdNumbersFree(db, c, members.map((m, i) => [`members[${i}].idNumber`, m.idNumber]));
+  for (const key of ['regionCode', 'registrationRegionCode', 'residenceRegionCode'] as const)
+    if (h[key] && !(await getRegion(db, h[key]!))) c.fail(`household.${key}`, '区划代码不存在');
+  if (!c.ok) throw invalid(c.errors);
+  authorize(actor, 'household:write', h.regionCode!);
+  const countyCode = countyCodeOf(h.regionCode!)!;
+
+  const id = await inTransaction(db, async (trx) => {
+    const row = await trx
+      .insertInto('household')
+      .values({
+        county_code: countyCode,
+        region_code: h.regionCode!,
+        registration_region_code: h.registrationRegionCode ?? h.regionCode!,
+        residence_region_code: h.residenceRegionCode ?? null,
+        responsibility_basis: h.responsibilityBasis ?? 'registration',
+        responsibility_reason: h.responsibilityReason ?? null,
+        village_group: h.villageGroup ?? null,
+        address: h.address ?? null,
+        formerly_poor: h.formerlyPoor ?? false,
+        poverty_exit_year: h.povertyExitYear ?? null,
+        dibao_since: h.dibaoSince ?? null,
+        tekun_since: h.tekunSince ?? null,
+        relocated_since: h.relocatedSince ?? null,
+        disabled_household_since: h.disabledHouseholdSince ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const m of members)
+      await trx.insertInto('member').values({ ...(toColumns(m, MEMBER_COLUMNS) as any), household_id: row.id, county_code: countyCode }).execute();
+    const saved = await findHousehold(trx, row.id);
+    const savedMembers = await householdMembers(trx, row.id);
+    await appendAudit(trx, {
+      actor, action: 'household.create', objectType: 'household', objectId: row.id, countyCode,
+      after: { ...householdView(saved!), members: savedMembers.map(memberAuditView) },
+    });
+    return row.id;
+  });
+  const saved = await findHousehold(db, id);
+  return { ...householdView(saved!), members: (await householdMembers(db, id)).map((m) => memberView(m, false)) };
+}
+
+/** An ID number may belong to one active member only (a person is in one household). */
+export async function checkIdNumbersFree(db: Db, c: Check, entries: [string, string | undefined][], exceptMemberId?: number) {
+  const seen = new Map<string, string>();
+  for (const [path, idNumber] of entries) {
+    if (!idNumber) continue;
+    if (seen.has(idNumber)) c.fail(path, `与 ${seen.get(idNumber)} 的身份证号重复`);
+    seen.set(idNumber, path);
+    const existing = await memberByIdNumber(db, idNumber);
+    if (existing && existing.id !== exceptMemberId) c.fail(path, '该身份证号已登记为其他家庭的成员，一人只能在一户中登记');
+  }
+}

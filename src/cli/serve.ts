@@ -1,0 +1,35 @@
+import { bootstrap } from '../app/bootstrap.ts';
+import { buildServer } from '../http/server.ts';
+import { databaseOptionsFromEnv, openDatabase } from '../store/connection.ts';
+
+export async function serve(o: { port?: string; demo?: boolean }) {
+  const started = Date.now();
+  const options = databaseOptionsFromEnv();
+  console.log(options.url ? '数据库：PostgreSQL 服务器（DATABASE_URL）' : `数据库：内嵌 PGlite，数据目录 ${options.dataDir}`);
+  const database = await openDatabase(options);
+  const report = await bootstrap(database, (m) => console.log(m));
+  if (report.firstAdmin) {
+    console.log('');
+    console.log('================ 首次启动 ================');
+    console.log(`系统管理员账号：${report.firstAdmin.username}`);
+    console.log(`初始密码（仅显示这一次）：${report.firstAdmin.password}`);
+    console.log('首次登录后须立即修改密码。');
+    console.log('==========================================');
+    console.log('');
+  }
+  if (o.demo) {
+    const { loadDemo } = await import('./demo.ts');
+    await loadDemo(database, { seed: 1, households: 3000, county: '360731' }, true);
+  }
+  const app = await buildServer({ db: database.db, logger: process.env.JIANBANG_LOG === '1' });
+  const port = Number(o.port ?? process.env.PORT ?? 3000);
+  await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
+  console.log(`监帮已启动：http://localhost:${port}  （API 文档 /api/docs，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`);
+  const stop = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

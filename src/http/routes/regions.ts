@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { authorize } from '../../app/authz.ts';
+import { notFound } from '../../app/errors.ts';
+import { isInSubtree, subtreePrefix } from '../../domain/region-code.ts';
+import { childRegions, getRegion, regionPath } from '../../store/regions.ts';
+import { actorOf } from '../session.ts';
+
+export async function regionRoutes(app: FastifyInstance) {
+  /** A region and its path; any node on the actor's path or in its subtree may be read. */
+  app.get<{ Params: { code: string } }>('/regions/:code', { schema: { tags: ['区划'], summary: '区划及其上级路径' } }, async (req) => {
+    const actor = actorOf(req);
+    authorize(actor, 'region:read');
+    const r = await getRegion(app.db, req.params.code);
+    if (!r) throw notFound('区划不存在');
+    return { code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, path: await regionPath(app.db, r.code) };
+  });
+
+  /** Children of a node, limited to the actor's subtree (a village cadre sees only their village). */
+  app.get<{ Params: { code: string } }>('/regions/:code/children', { schema: { tags: ['区划'], summary: '下级区划' } }, async (req) => {
+    const actor = actorOf(req);
+    authorize(actor, 'region:read');
+    const rows = await childRegions(app.db, req.params.code);
+    const mine = subtreePrefix(actor.regionCode);
+    return rows
+      .filter((r) => isInSubtree(actor.regionCode, r.code) || mine.startsWith(subtreePrefix(r.code)))
+      .map((r) => ({ code: r.code, name: r.name, level: r.level, hasChildren: !!r.has_children }));
+  });
+}

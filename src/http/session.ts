@@ -1,0 +1,47 @@
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { resumeSession, type SessionUser } from '../app/auth/session.ts';
+import { AppError, unauthenticated } from '../app/errors.ts';
+
+export const SESSION_COOKIE = 'jb_sid';
+
+const PUBLIC = new Set(['/api/v1/auth/login']);
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['/api/v1/auth/me', '/api/v1/auth/password', '/api/v1/auth/logout']);
+
+/** Resolves the session cookie on every API request; the routes get `req.actor` or a 401. */
+export const sessionPlugin = fp<{ secureCookies: boolean }>(async (app, opts) => {
+  app.decorateRequest('actor', null);
+  app.decorate('sessionCookieOptions', {
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: opts.secureCookies,
+    path: '/',
+  });
+  app.addHook('preHandler', async (req: FastifyRequest) => {
+    const path = req.routeOptions.url ?? req.url;
+    if (PUBLIC.has(path)) return;
+    const user = await resumeSession(app.db, req.cookies[SESSION_COOKIE], app.now());
+    if (!user) throw unauthenticated('未登录或会话已超时，请重新登录');
+    if (user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(path))
+      throw new AppError(403, [{ path: '', message: '首次登录须先修改密码' }]);
+    req.actor = user;
+  });
+});
+
+export function actorOf(req: FastifyRequest): SessionUser {
+  if (!req.actor) throw unauthenticated();
+  return req.actor;
+}
+
+export function setSessionCookie(app: { sessionCookieOptions: object }, reply: FastifyReply, token: string) {
+  reply.setCookie(SESSION_COOKIE, token, app.sessionCookieOptions);
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: SessionUser | null;
+  }
+  interface FastifyInstance {
+    sessionCookieOptions: { httpOnly: boolean; sameSite: 'strict'; secure: boolean; path: string };
+  }
+}

@@ -1,0 +1,143 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely's view of the tables in migrations/*.sql. Keep in step with the SQL. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface RegionTable {
+  code: string;
+  name: string;
+  level: number;
+  parent_code: string | null;
+  county_code: string | null;
+}
+
+export interface RegionPopulationTable {
+  region_code: string;
+  year: number;
+  rural_registered_population: number;
+}
+
+export interface AppUserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: string;
+  department_kind: string | null;
+  region_code: string;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  disabled: Generated<boolean>;
+  password_changed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface UserSessionTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginLogTable {
+  id: Generated<number>;
+  at: Generated<Timestamp>;
+  username: string;
+  user_id: number | null;
+  ip: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
+export interface SecuritySettingTable {
+  key: string;
+  value: Json;
+  version: Generated<number>;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: Timestamp;
+  actor_id: number | null;
+  actor_name: string;
+  actor_role: string | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  county_code: string | null;
+  before: Json | null;
+  after: Json | null;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface HouseholdTable {
+  id: Generated<number>;
+  county_code: string;
+  region_code: string;
+  registration_region_code: string;
+  residence_region_code: string | null;
+  responsibility_basis: Generated<string>;
+  responsibility_reason: string | null;
+  village_group: string | null;
+  address: string | null;
+  formerly_poor: Generated<boolean>;
+  poverty_exit_year: number | null;
+  dibao_since: string | null;
+  tekun_since: string | null;
+  relocated_since: string | null;
+  fallback_since: string | null;
+  fallback_basis: string | null;
+  disabled_household_since: string | null;
+  monitoring_status: Generated<string>;
+  monitoring_category: string | null;
+  identified_on: string | null;
+  eliminated_on: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface MemberTable {
+  id: Generated<number>;
+  household_id: number;
+  county_code: string;
+  name: string;
+  id_number: string;
+  relation: string;
+  sex: string;
+  birth_date: string;
+  registration: string;
+  urban_guarantees: Generated<boolean>;
+  lives_together: Generated<boolean>;
+  labor_ability: string;
+  health: Generated<string>;
+  disability_grade: number | null;
+  schooling: string | null;
+  employment: string | null;
+  phone: string | null;
+  bank_account: string | null;
+  support_note: string | null;
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface DB {
+  region: RegionTable;
+  region_population: RegionPopulationTable;
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  login_log: LoginLogTable;
+  security_setting: SecuritySettingTable;
+  audit_log: AuditLogTable;
+  household: HouseholdTable;
+  member: MemberTable;
+}
