@@ -34,6 +34,15 @@ program
     process.exitCode = await runAssess(file);
   });
 
+program
+  .command('simulate')
+  .description('假设调整监测范围：重新评估辖区内所有农户，按区域统计建议结论的变化（不写入）')
+  .requiredOption('--threshold <yuan>', '假设的监测范围（元/人/年）')
+  .option('--as-of <date>', '评估日期 YYYY-MM-DD（默认今天）')
+  .option('--region <code>', '12位区划代码（默认全省）')
+  .option('--json', '输出 JSON')
+  .action(async (o) => (await import('./simulate.ts')).simulateCommand(o));
+
 const audit = program.command('audit').description('审计日志');
 audit
   .command('verify')

@@ -48,13 +48,17 @@ export interface HouseholdInput {
   tekunSince: string | null;
   relocatedSince: string | null;
   disabledHouseholdSince: string | null;
+  fallbackSince: string | null;
+  fallbackBasis: string | null;
 }
 
 const HOUSEHOLD_FIELDS = [
   'regionCode', 'registrationRegionCode', 'residenceRegionCode', 'responsibilityBasis', 'responsibilityReason',
   'villageGroup', 'address', 'formerlyPoor', 'povertyExitYear', 'dibaoSince', 'tekunSince', 'relocatedSince',
-  'disabledHouseholdSince',
+  'disabledHouseholdSince', 'fallbackSince', 'fallbackBasis',
 ];
+/** Q35: scattered 特困, or a whole household without labour on full / top-tier dibao. */
+export const FALLBACK_BASES = ['tekun_scattered', 'no_labor_full_dibao'] as const;
 const MEMBER_FIELDS = [
   'name', 'idNumber', 'relation', 'sex', 'birthDate', 'registration', 'urbanGuarantees', 'livesTogether',
   'laborAbility', 'health', 'disabilityGrade', 'schooling', 'employment', 'phone', 'bankAccount', 'supportNote',
@@ -91,8 +95,11 @@ export function checkHousehold(c: Check, base: string, raw: unknown, partial = f
     out.povertyExitYear = c.integer(p('povertyExitYear'), o.povertyExitYear, { min: 2013, max: 2020 });
     if (out.povertyExitYear !== null && out.formerlyPoor === false) c.fail(p('povertyExitYear'), '一般农户不应填写脱贫年度');
   }
-  for (const k of ['dibaoSince', 'tekunSince', 'relocatedSince', 'disabledHouseholdSince'] as const)
+  for (const k of ['dibaoSince', 'tekunSince', 'relocatedSince', 'disabledHouseholdSince', 'fallbackSince'] as const)
     if (has(k)) out[k] = c.date(p(k), o[k]);
+  if (has('fallbackBasis')) out.fallbackBasis = o.fallbackBasis == null ? null : c.oneOf(p('fallbackBasis'), o.fallbackBasis, FALLBACK_BASES);
+  if ((has('fallbackSince') || has('fallbackBasis')) && !partial && !out.fallbackSince !== !out.fallbackBasis)
+    c.fail(p('fallbackBasis'), '整户无劳动能力兜底保障户须同时填写认定日期与依据（Q35）');
   return out;
 }
 

@@ -15,6 +15,8 @@ import { regionRoutes } from './routes/regions.ts';
 import { householdRoutes } from './routes/households.ts';
 import { userRoutes } from './routes/users.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { householdRecordRoutes } from './routes/household-records.ts';
+import { assessmentRoutes, simulationRoutes } from './routes/assessments.ts';
 
 export interface ServerOptions {
   db: Db;
@@ -76,6 +78,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(householdRoutes);
       await api.register(userRoutes);
       await api.register(auditRoutes);
+      await api.register(householdRecordRoutes);
+      await api.register(assessmentRoutes);
+      await api.register(simulationRoutes);
       api.setNotFoundHandler((_req, reply) => reply.status(404).send({ errors: [{ path: '', message: '接口不存在' }] }));
     },
     { prefix: '/api/v1' },

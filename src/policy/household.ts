@@ -10,6 +10,9 @@ export function isCountedMember(m: Pick<Member, 'livesTogether' | 'registration'
   return m.livesTogether && !(m.registration !== 'rural' && m.urbanGuarantees);
 }
 
+export const NO_COUNTED_MEMBER_MESSAGE =
+  '没有计入家庭人口的成员：至少需要一名共同生活、共享收支的成员，且城镇或集体户籍成员未享受城市低保、职工基本养老保险等城镇保障（Q15、Q17、Q18）';
+
 export interface CountedMembers {
   count: number;
   /** Ids of members left out; their incomes are left out too. Usually empty. */

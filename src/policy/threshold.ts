@@ -1,9 +1,17 @@
 /** The monitoring threshold (监测范围) and its yearly update (Q10, INC-5). */
 import { yearOf } from './calendar.ts';
-import { formatThreshold } from './money.ts';
+import { formatThreshold, yuanToFen } from './money.ts';
 import type { ParameterSet } from './parameters.ts';
 import type { ParameterOverrides, Reason, Traced } from './types.ts';
-import { yuanToFen } from './money.ts';
+
+/** Whether a threshold applies on `asOf`: an override, or a dated value already in force. */
+export function hasThresholdOn(asOf: string, overrides: ParameterOverrides | undefined, parameters: ParameterSet): boolean {
+  return overrides?.monitoringThreshold !== undefined || parameters.entryAt('monitoring_threshold', asOf) !== undefined;
+}
+
+export function missingThresholdMessage(parameters: ParameterSet): string {
+  return `评估日期早于首个监测范围的生效日期（${parameters.firstDate('monitoring_threshold') ?? '无'}），且未指定 parameters.monitoringThreshold（Q10）`;
+}
 
 /**
  * Q10, INC-5: `parameters.monitoringThreshold` when the caller asks "what if", else the dated
@@ -14,8 +22,8 @@ export function monitoringThreshold(asOf: string, overrides: ParameterOverrides 
   const override = overrides?.monitoringThreshold;
   if (override === undefined) {
     if (!dated) {
-      // The validator reports this at `asOf`; reaching it means assess() got unvalidated input.
-      throw new RangeError(`监测范围在 ${asOf} 尚无生效的取值`);
+      // assess() and the validator check hasThresholdOn first and report it at `asOf`.
+      throw new RangeError(missingThresholdMessage(parameters));
     }
     return { value: yuanToFen(dated.value), reasons: [] };
   }

@@ -130,6 +130,45 @@ export interface MemberTable {
   version: Generated<number>;
 }
 
+interface RecordBase {
+  id: Generated<number>;
+  household_id: number;
+  county_code: string;
+  amount_fen: number;
+  note: string | null;
+  voided_at: Timestamp | null;
+  void_reason: string | null;
+  created_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface IncomeRecordTable extends RecordBase {
+  member_id: number | null;
+  type: string;
+  from_month: string;
+  to_month: string;
+}
+
+export interface ClaimRecordTable extends RecordBase {
+  type: string;
+  month: string;
+  status: string;
+}
+
+export interface ExpenseRecordTable extends RecordBase {
+  type: string;
+  month: string;
+}
+
+export interface RiskRecordTable extends Omit<RecordBase, 'amount_fen'> {
+  type: string;
+  self_resolvable: boolean;
+  income_drop: Generated<boolean>;
+  resolved: Generated<boolean>;
+  found_on: string | null;
+  resolved_on: string | null;
+}
+
 export interface DB {
   region: RegionTable;
   region_population: RegionPopulationTable;
@@ -140,4 +179,8 @@ export interface DB {
   audit_log: AuditLogTable;
   household: HouseholdTable;
   member: MemberTable;
+  income_record: IncomeRecordTable;
+  claim_record: ClaimRecordTable;
+  expense_record: ExpenseRecordTable;
+  risk_record: RiskRecordTable;
 }

@@ -14,7 +14,21 @@ export interface SyntheticHousehold {
   dibaoSince: string | null; tekunSince: string | null; relocatedSince: string | null; disabledHouseholdSince: string | null;
   monitoringStatus: string; monitoringCategory: string | null; identifiedOn: string | null; eliminatedOn: string | null;
   members: SyntheticMember[];
+  incomes: { type: string; amountFen: number; from: string; to: string; memberIndex: number | null }[];
+  risks: { type: string; selfResolvable: boolean; incomeDrop: boolean }[];
 }
+
+export interface GenerateOptions {
+  /** The month before the first assessment month: income records cover the 24 months ending here. */
+  lastMonth: string;
+}
+
+function monthsBack(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const idx = y * 12 + (m - 1) - n;
+  return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`;
+}
+const RISK_TYPES = ['illness', 'illness', 'disability', 'education', 'disaster', 'accident', 'employment', 'industry', 'housing_safety', 'drinking_water'];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -22,7 +36,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * Synthetic but plausible rural households with valid synthetic ID numbers (DAT-3).
  * `used` carries the ID numbers already issued so repeated calls never collide.
  */
-export function generateHouseholds(rnd: Random, villages: string[], count: number, countyCode6: string, used = new Set<string>()): SyntheticHousehold[] {
+export function generateHouseholds(rnd: Random, villages: string[], count: number, countyCode6: string, opts: GenerateOptions, used = new Set<string>()): SyntheticHousehold[] {
   const idNumber = (birthDate: string, sex: 'male' | 'female') => {
     for (let seq = rnd.int(0, 999); ; seq = (seq + 2) % 1000) {
       const id = makeIdNumber(countyCode6, birthDate, seq, sex);
@@ -54,6 +68,21 @@ export function generateHouseholds(rnd: Random, villages: string[], count: numbe
     for (let k = rnd.int(0, 3); k > 0; k--) members.push(person('child', 1995, 2020, rnd.chance(0.5) ? 'male' : 'female', surname));
     if (rnd.chance(0.2)) members.push(person('parent', 1935, 1955, rnd.chance(0.5) ? 'male' : 'female', surname));
     const formerlyPoor = rnd.chance(0.3);
+    // Two years of income, per earner, spread so that a fair share of households sit near the threshold.
+    const from = monthsBack(opts.lastMonth, 23);
+    const incomes: SyntheticHousehold['incomes'] = [];
+    members.forEach((m, idx) => {
+      if (m.laborAbility === 'full') incomes.push({ type: 'wage', amountFen: rnd.int(800_000, 7_000_000), from, to: opts.lastMonth, memberIndex: idx });
+      else if (m.laborAbility === 'weak' && rnd.chance(0.5)) incomes.push({ type: 'wage', amountFen: rnd.int(200_000, 1_600_000), from, to: opts.lastMonth, memberIndex: idx });
+      if (Number(m.birthDate.slice(0, 4)) < 1964) incomes.push({ type: 'transfer', amountFen: rnd.int(300_000, 600_000), from, to: opts.lastMonth, memberIndex: idx });
+    });
+    if (rnd.chance(0.4)) {
+      const revenue = rnd.int(500_000, 4_000_000);
+      incomes.push({ type: 'business', amountFen: revenue, from, to: opts.lastMonth, memberIndex: null });
+      incomes.push({ type: 'business_cost', amountFen: Math.round(revenue * (0.3 + rnd.next() * 0.4)), from, to: opts.lastMonth, memberIndex: null });
+    }
+    const risks: SyntheticHousehold['risks'] = [];
+    if (rnd.chance(0.12)) risks.push({ type: rnd.pick(RISK_TYPES), selfResolvable: rnd.chance(0.3), incomeDrop: rnd.chance(0.2) });
     const status = rnd.chance(0.05) ? 'monitored' : rnd.chance(0.03) ? 'eliminated' : 'none';
     out.push({
       regionCode: rnd.pick(villages),
@@ -69,6 +98,8 @@ export function generateHouseholds(rnd: Random, villages: string[], count: numbe
       identifiedOn: status !== 'none' ? `${rnd.int(2022, 2023)}-${pad(rnd.int(1, 12))}-${pad(rnd.int(1, 28))}` : null,
       eliminatedOn: status === 'eliminated' ? `2024-${pad(rnd.int(1, 12))}-15` : null,
       members,
+      incomes,
+      risks,
     });
   }
   return out;

@@ -1,4 +1,5 @@
 import { padRegionCode } from '../../domain/region-code.ts';
+import { chinaDate } from '../../domain/clock.ts';
 import { seededRandom } from '../../domain/random.ts';
 import { DEPARTMENT_KINDS, type Role } from '../../domain/roles.ts';
 import { appendAudit } from '../../store/audit.ts';
@@ -15,6 +16,15 @@ export interface DemoOptions {
   households: number;
   /** 6-digit county code of a real Jiangxi county. */
   county: string;
+  /** Income records end with this month (default: last month). */
+  lastMonth?: string;
+}
+
+function previousMonth(d: Date): string {
+  const c = chinaDate(d);
+  const y = Number(c.slice(0, 4));
+  const m = Number(c.slice(5, 7));
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
 export interface DemoLogin {
@@ -41,6 +51,8 @@ async function countyVillages(db: Db, county: string) {
  * Demo data (DAT-3): users for every level in one real county and its city and province, and
  * synthetic households on the county's real villages. Deterministic for a given seed.
  */
+export { insertBatch as insertSyntheticHouseholds };
+
 export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: number, total: number) => void) {
   const villages = await countyVillages(db, o.county);
   if (villages.length === 0) throw new Error(`县级代码 ${o.county} 下没有村级区划（请确认是江西省的县）`);
@@ -79,7 +91,7 @@ export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: numbe
   // The demo accounts' township gets a larger share so its villages have lists worth browsing.
   const pool = villages.map((v) => v.code);
   for (let k = 0; k < 10; k++) pool.push(...villages.filter((v) => v.parent_code === township).map((v) => v.code));
-  const households = generateHouseholds(rnd, pool, o.households, o.county);
+  const households = generateHouseholds(rnd, pool, o.households, o.county, { lastMonth: o.lastMonth ?? previousMonth(new Date()) });
   const BATCH = 250;
   for (let i = 0; i < households.length; i += BATCH) {
     await insertBatch(db, o.county, households.slice(i, i + BATCH));
@@ -101,7 +113,7 @@ export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: numbe
 
 async function insertBatch(db: Db, county: string, batch: SyntheticHousehold[]) {
   await inTransaction(db, async (trx) => {
-    const ids = await trx
+    const hhIds = await trx
       .insertInto('household')
       .values(
         batch.map((h) => ({
@@ -115,12 +127,29 @@ async function insertBatch(db: Db, county: string, batch: SyntheticHousehold[]) 
       .execute();
     const members = batch.flatMap((h, i) =>
       h.members.map((m) => ({
-        household_id: ids[i]!.id, county_code: county, name: m.name, id_number: m.idNumber, relation: m.relation, sex: m.sex,
+        household_id: hhIds[i]!.id, county_code: county, name: m.name, id_number: m.idNumber, relation: m.relation, sex: m.sex,
         birth_date: m.birthDate, registration: m.registration, labor_ability: m.laborAbility, health: m.health,
         disability_grade: m.disabilityGrade, schooling: m.schooling, phone: m.phone, bank_account: m.bankAccount,
       })),
     );
-    await trx.insertInto('member').values(members).execute();
+    const memberIds = await trx.insertInto('member').values(members).returning('id').execute();
+    let k = 0;
+    const incomes = [];
+    const risks = [];
+    for (let i = 0; i < batch.length; i++) {
+      const h = batch[i]!;
+      const ids = memberIds.slice(k, k + h.members.length).map((r) => r.id);
+      k += h.members.length;
+      for (const inc of h.incomes)
+        incomes.push({
+          household_id: hhIds[i]!.id, county_code: county, member_id: inc.memberIndex === null ? null : ids[inc.memberIndex]!,
+          type: inc.type, amount_fen: inc.amountFen, from_month: inc.from, to_month: inc.to,
+        });
+      for (const r of h.risks)
+        risks.push({ household_id: hhIds[i]!.id, county_code: county, type: r.type, self_resolvable: r.selfResolvable, income_drop: r.incomeDrop });
+    }
+    if (incomes.length) await trx.insertInto('income_record').values(incomes).execute();
+    if (risks.length) await trx.insertInto('risk_record').values(risks).execute();
   });
 }
 

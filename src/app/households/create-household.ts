@@ -47,6 +47,8 @@ export async function createHousehold(db: Db, actor: Actor, raw: unknown) {
         tekun_since: h.tekunSince ?? null,
         relocated_since: h.relocatedSince ?? null,
         disabled_household_since: h.disabledHouseholdSince ?? null,
+        fallback_since: h.fallbackSince ?? null,
+        fallback_basis: h.fallbackBasis ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -23,6 +23,8 @@ export async function updateHousehold(db: Db, actor: Actor, id: number, raw: unk
   const merged = { ...householdView(current), ...patch };
   if (merged.responsibilityBasis !== 'registration' && !merged.responsibilityReason)
     c.fail('responsibilityReason', '由常住地或迁入地负责时须填写原因（Q19）');
+  if (!merged.fallbackSince !== !merged.fallbackBasis)
+    c.fail('fallbackBasis', '整户无劳动能力兜底保障户须同时填写认定日期与依据（Q35）');
   if (merged.povertyExitYear != null && !merged.formerlyPoor) c.fail('povertyExitYear', '一般农户不应填写脱贫年度');
   for (const key of ['regionCode', 'registrationRegionCode', 'residenceRegionCode'] as const)
     if (patch[key] && !(await getRegion(db, patch[key]!))) c.fail(key, '区划代码不存在');

@@ -62,6 +62,7 @@ export const HOUSEHOLD_COLUMNS = {
   responsibilityBasis: 'responsibility_basis', responsibilityReason: 'responsibility_reason', villageGroup: 'village_group',
   address: 'address', formerlyPoor: 'formerly_poor', povertyExitYear: 'poverty_exit_year', dibaoSince: 'dibao_since',
   tekunSince: 'tekun_since', relocatedSince: 'relocated_since', disabledHouseholdSince: 'disabled_household_since',
+  fallbackSince: 'fallback_since', fallbackBasis: 'fallback_basis',
 } as const;
 
 export const MEMBER_COLUMNS = {

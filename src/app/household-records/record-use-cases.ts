@@ -1,0 +1,112 @@
+import { checkRecord, RECORD_KIND_NAMES, RECORD_TABLES, recordView, type RecordKind } from '../../domain/household-records.ts';
+import { Check } from '../../domain/validation.ts';
+import { appendAudit } from '../../store/audit.ts';
+import { findRecord, recordsOf } from '../../store/household-records.ts';
+import { householdMembers } from '../../store/households.ts';
+import { inTransaction, type Db } from '../../store/transaction.ts';
+import type { Actor } from '../actor.ts';
+import { authorize } from '../authz.ts';
+import { invalid, notFound, stale, unprocessable } from '../errors.ts';
+import { loadScopedHousehold } from '../households/get-household.ts';
+
+async function writableHousehold(db: Db, actor: Actor, householdId: number) {
+  authorize(actor, 'household:write');
+  const h = await loadScopedHousehold(db, actor, householdId);
+  authorize(actor, 'household:write', h.region_code);
+  return h;
+}
+
+async function checkMemberOfHousehold(db: Db, c: Check, householdId: number, memberId: unknown) {
+  if (typeof memberId !== 'number') return;
+  const members = await householdMembers(db, householdId);
+  if (!members.some((m) => m.id === memberId)) c.fail('memberId', '该成员不属于本户');
+}
+
+/** All income, claim, expenditure and risk records of a household (read permission). */
+export async function listRecords(db: Db, actor: Actor, householdId: number) {
+  authorize(actor, 'household:read');
+  await loadScopedHousehold(db, actor, householdId);
+  const out: Record<string, unknown[]> = {};
+  for (const kind of ['incomes', 'claims', 'expenses', 'risks'] as const)
+    out[kind] = (await recordsOf(db, kind, [householdId], true)).map((r) => recordView(kind, r));
+  return out;
+}
+
+export async function addRecord(db: Db, actor: Actor, kind: RecordKind, householdId: number, raw: unknown) {
+  const h = await writableHousehold(db, actor, householdId);
+  const c = new Check();
+  const cols = checkRecord(kind, c, raw);
+  await checkMemberOfHousehold(db, c, householdId, cols.member_id);
+  if (!c.ok) throw invalid(c.errors);
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .insertInto(RECORD_TABLES[kind] as 'income_record')
+      .values({ ...(cols as any), household_id: householdId, county_code: h.county_code })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const view = recordView(kind, row);
+    await appendAudit(trx, { actor, action: `${kind}.create`, objectType: 'household', objectId: householdId, countyCode: h.county_code, after: view });
+    return view;
+  });
+}
+
+/** Edits a record (a claim paid, a risk resolved). `version` must match, else 409. */
+export async function updateRecord(db: Db, actor: Actor, kind: RecordKind, householdId: number, id: number, raw: unknown) {
+  const h = await writableHousehold(db, actor, householdId);
+  const current = await findRecord(db, kind, householdId, id);
+  if (!current) throw notFound(`${RECORD_KIND_NAMES[kind]}记录不存在`);
+  if (current.voided_at) throw unprocessable('', '该记录已作废，不能修改');
+  const c = new Check();
+  const cols = checkRecord(kind, c, raw, true);
+  const o = raw as Record<string, unknown>;
+  const version = c.integer('version', o?.version, { required: true, min: 1 });
+  await checkMemberOfHousehold(db, c, householdId, cols.member_id);
+  const merged = { ...current, ...cols };
+  if (kind === 'incomes' && merged.to_month < merged.from_month) c.fail('to', '截止月份不能早于起始月份');
+  if (kind === 'risks' && merged.resolved === false && cols.resolved === false) cols.resolved_on = null;
+  if (!c.ok) throw invalid(c.errors);
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .updateTable(RECORD_TABLES[kind] as 'income_record')
+      .set({ ...(cols as any), version: version! + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version!)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw stale();
+    const view = recordView(kind, row);
+    await appendAudit(trx, {
+      actor, action: `${kind}.update`, objectType: 'household', objectId: householdId, countyCode: h.county_code,
+      before: recordView(kind, current), after: view, reason: typeof o.reason === 'string' ? o.reason : null,
+    });
+    return view;
+  });
+}
+
+/** Records are never deleted: a wrong entry is voided with a reason and stays visible. */
+export async function voidRecord(db: Db, actor: Actor, kind: RecordKind, householdId: number, id: number, raw: unknown) {
+  const h = await writableHousehold(db, actor, householdId);
+  const current = await findRecord(db, kind, householdId, id);
+  if (!current) throw notFound(`${RECORD_KIND_NAMES[kind]}记录不存在`);
+  const c = new Check();
+  const o = c.object('', raw, ['version', 'reason']);
+  const version = c.integer('version', o?.version, { required: true, min: 1 });
+  const reason = c.string('reason', o?.reason, { required: true, max: 500 });
+  if (current.voided_at) c.fail('', '该记录已作废');
+  if (!c.ok) throw invalid(c.errors);
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .updateTable(RECORD_TABLES[kind] as 'income_record')
+      .set({ voided_at: new Date(), void_reason: reason, version: version! + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version!)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw stale();
+    await appendAudit(trx, {
+      actor, action: `${kind}.void`, objectType: 'household', objectId: householdId, countyCode: h.county_code,
+      before: recordView(kind, current), reason,
+    });
+    return recordView(kind, row);
+  });
+}

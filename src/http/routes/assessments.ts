@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { authorize } from '../../app/authz.ts';
+import { checkSimulationRequest, simulateThreshold } from '../../app/assessment/simulate-threshold.ts';
+import { assessHousehold, type HouseholdAssessmentQuery } from '../../app/assessment/assess-household.ts';
+import { assessOrErrors } from '../../policy/validate.ts';
+import { actorOf } from '../session.ts';
+import { chinaDate } from '../../domain/clock.ts';
+
+const tags = ['评估'];
+
+export async function assessmentRoutes(app: FastifyInstance) {
+  /** The assessment contract over HTTP: same validator and engine as the library and the CLI; stores nothing. */
+  app.post('/assessments', { schema: { tags, summary: '按评估契约评估一户（不保存）' } }, async (req, reply) => {
+    authorize(actorOf(req), 'assessment:run');
+    const outcome = assessOrErrors(req.body);
+    if (!outcome.ok) return reply.status(400).send({ errors: outcome.errors });
+    return outcome.value;
+  });
+
+  /** The contract result for a registered household, built from its records (`explain=true` adds the input). */
+  app.get<{ Params: { id: string }; Querystring: HouseholdAssessmentQuery & { explain?: string } }>(
+    '/households/:id/assessment',
+    { schema: { tags, summary: '按登记数据评估本户（asOf、kind）' } },
+    async (req) => {
+      const today = chinaDate(app.now());
+      const r = await assessHousehold(app.db, actorOf(req), Number(req.params.id), req.query, today);
+      return req.query.explain === 'true' ? r : r.result;
+    },
+  );
+}
+
+/** What-if over stored households with an alternative threshold (writes nothing). */
+export async function simulationRoutes(app: FastifyInstance) {
+  app.post('/simulations/threshold', { schema: { tags, summary: '假设监测范围调整：按区域统计建议结论的变化（不写入）' } }, async (req) => {
+    const actor = actorOf(req);
+    const request = checkSimulationRequest(actor, (req.body ?? {}) as Record<string, unknown>, chinaDate(app.now()));
+    return simulateThreshold(app.db, actor, request);
+  });
+}

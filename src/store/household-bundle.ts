@@ -1,0 +1,41 @@
+import { recordsOf } from './household-records.ts';
+import type { HouseholdRow, MemberRow } from './households.ts';
+import type { Db } from './transaction.ts';
+
+function groupBy<T extends Record<string, any>>(rows: T[], key = 'household_id'): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = m.get(r[key]);
+    if (list) list.push(r);
+    else m.set(r[key], [r]);
+  }
+  return m;
+}
+
+/**
+ * Loads households with their active members and live records in a few set-based queries
+ * (no per-household round trips), for assessments and what-if runs.
+ */
+export async function loadHouseholdBundles(db: Db, households: HouseholdRow[]) {
+  const ids = households.map((h) => h.id);
+  if (ids.length === 0) return [];
+  const [members, incomes, claims, expenses, risks] = await Promise.all([
+    db.selectFrom('member').selectAll().where('household_id', 'in', ids).where('active', '=', true).orderBy('id').execute(),
+    recordsOf(db, 'incomes', ids),
+    recordsOf(db, 'claims', ids),
+    recordsOf(db, 'expenses', ids),
+    recordsOf(db, 'risks', ids),
+  ]);
+  const by = {
+    members: groupBy(members as MemberRow[]), incomes: groupBy(incomes), claims: groupBy(claims),
+    expenses: groupBy(expenses), risks: groupBy(risks),
+  };
+  return households.map((h) => ({
+    household: h,
+    members: by.members.get(h.id) ?? [],
+    incomes: by.incomes.get(h.id) ?? [],
+    claims: by.claims.get(h.id) ?? [],
+    expenses: by.expenses.get(h.id) ?? [],
+    risks: by.risks.get(h.id) ?? [],
+  }));
+}
