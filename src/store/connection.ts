@@ -39,7 +39,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     };
   }
   if (opts.dataDir && !opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
-  const lite = new PGlite(opts.dataDir, {
+  const lite = new PGlite({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     parsers: { [types.DATE]: (v: string) => v, [types.INT8]: (v: string) => Number(v) },
   });
   await lite.waitReady;

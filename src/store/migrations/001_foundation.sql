@@ -94,6 +94,9 @@ begin
 end $$;
 create trigger audit_log_no_update before update or delete on audit_log
   for each row execute function audit_log_append_only();
+-- TRUNCATE fires no row trigger; without this an emptied log would still verify as a valid chain.
+create trigger audit_log_no_truncate before truncate on audit_log
+  for each statement execute function audit_log_append_only();
 
 create table household (
   id                      bigserial primary key,
