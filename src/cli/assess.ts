@@ -22,7 +22,7 @@ async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<stri
 }
 
 function fail(io: AssessIo, errors: ValidationError[]): number {
-  io.stderr.write(`${JSON.stringify({ errors }, null, 2)}\n`);
+  io.stderr.write(`${JSON.stringify({ errors })}\n`);
   return EXIT_INVALID;
 }
 
@@ -48,6 +48,6 @@ export async function runAssess(
 
   const outcome = assessOrErrors(raw);
   if (!outcome.ok) return fail(io, outcome.errors);
-  io.stdout.write(`${JSON.stringify(outcome.value, null, 2)}\n`);
+  io.stdout.write(`${JSON.stringify(outcome.value)}\n`);
   return EXIT_OK;
 }

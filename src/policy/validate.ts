@@ -106,6 +106,18 @@ function oneOf<T extends string>(values: readonly T[]): Parser<T> {
   };
 }
 
+// Code lists of the contract, built once.
+const kindCode = oneOf(ASSESSMENT_KINDS);
+const categoryCode = oneOf(CATEGORIES);
+const claimStatusCode = oneOf(CLAIM_STATUSES);
+const claimTypeCode = oneOf(CLAIM_TYPES);
+const expenseTypeCode = oneOf(EXPENSE_TYPES);
+const incomeTypeCode = oneOf(INCOME_TYPES);
+const laborAbilityCode = oneOf(LABOR_ABILITIES);
+const measureStatusCode = oneOf(MEASURE_STATUSES);
+const registrationCode = oneOf(REGISTRATIONS);
+const riskTypeCode = oneOf(RISK_TYPES);
+
 // ---- structure ----
 
 /** Edit distance, to suggest the field a typo meant. */
@@ -189,10 +201,10 @@ function parseMember(e: Errors, v: unknown, path: string): ParsedMember {
   if (o === INVALID) return { id: INVALID, counted: undefined, member: INVALID };
   const id = required(e, o, 'id', path, nonEmptyString);
   const birthDate = required(e, o, 'birthDate', path, date);
-  const registration = required(e, o, 'registration', path, oneOf(REGISTRATIONS));
+  const registration = required(e, o, 'registration', path, registrationCode);
   const urbanGuarantees = required(e, o, 'urbanGuarantees', path, bool);
   const livesTogether = required(e, o, 'livesTogether', path, bool);
-  const laborAbility = required(e, o, 'laborAbility', path, oneOf(LABOR_ABILITIES));
+  const laborAbility = required(e, o, 'laborAbility', path, laborAbilityCode);
   const counted =
     registration !== INVALID && urbanGuarantees !== INVALID && livesTogether !== INVALID
       ? isCountedMember({ registration, urbanGuarantees, livesTogether })
@@ -217,7 +229,7 @@ function incomeParser(memberIds: ReadonlySet<string> | null): Parser<Income> {
   return (e, v, path) => {
     const o = object(e, v, path, ['type', 'amount', 'from', 'to', 'memberId']);
     if (o === INVALID) return INVALID;
-    const type = required(e, o, 'type', path, oneOf(INCOME_TYPES));
+    const type = required(e, o, 'type', path, incomeTypeCode);
     const amt = required(e, o, 'amount', path, amount);
     const from = required(e, o, 'from', path, month);
     const to = required(e, o, 'to', path, month);
@@ -234,17 +246,17 @@ function incomeParser(memberIds: ReadonlySet<string> | null): Parser<Income> {
 const claim: Parser<Claim> = (e, v, path) => {
   const o = object(e, v, path, ['type', 'amount', 'month', 'status']);
   if (o === INVALID) return INVALID;
-  const type = required(e, o, 'type', path, oneOf(CLAIM_TYPES));
+  const type = required(e, o, 'type', path, claimTypeCode);
   const amt = required(e, o, 'amount', path, amount);
   const m = required(e, o, 'month', path, month);
-  const status = required(e, o, 'status', path, oneOf(CLAIM_STATUSES));
+  const status = required(e, o, 'status', path, claimStatusCode);
   return valid(type, amt, m, status) ? ({ type, amount: amt, month: m, status } as Claim) : INVALID;
 };
 
 const expense: Parser<Expense> = (e, v, path) => {
   const o = object(e, v, path, ['type', 'amount', 'month']);
   if (o === INVALID) return INVALID;
-  const type = required(e, o, 'type', path, oneOf(EXPENSE_TYPES));
+  const type = required(e, o, 'type', path, expenseTypeCode);
   const amt = required(e, o, 'amount', path, amount);
   const m = required(e, o, 'month', path, month);
   return valid(type, amt, m) ? ({ type, amount: amt, month: m } as Expense) : INVALID;
@@ -253,7 +265,7 @@ const expense: Parser<Expense> = (e, v, path) => {
 const risk: Parser<Risk> = (e, v, path) => {
   const o = object(e, v, path, ['type', 'selfResolvable', 'incomeDrop', 'resolved']);
   if (o === INVALID) return INVALID;
-  const type = required(e, o, 'type', path, oneOf(RISK_TYPES));
+  const type = required(e, o, 'type', path, riskTypeCode);
   const selfResolvable = required(e, o, 'selfResolvable', path, bool);
   const incomeDrop = optional(e, o, 'incomeDrop', path, bool);
   const resolved = optional(e, o, 'resolved', path, bool);
@@ -266,7 +278,7 @@ const measure: Parser<Measure> = (e, v, path) => {
   if (o === INVALID) return INVALID;
   const type = required(e, o, 'type', path, nonEmptyString);
   const developmental = required(e, o, 'developmental', path, bool);
-  const status = required(e, o, 'status', path, oneOf(MEASURE_STATUSES));
+  const status = required(e, o, 'status', path, measureStatusCode);
   const from = optional(e, o, 'from', path, month);
   const to = optional(e, o, 'to', path, month);
   const ordered = toNotBeforeFrom(e, from, to, path);
@@ -350,7 +362,7 @@ const ALL_KEYS: readonly string[] = [...COMMON_KEYS, ...ELIMINATION_KEYS];
 
 function assessmentInput(e: Errors, raw: unknown, parameters: ParameterSet): AssessmentInput | Invalid {
   if (!isPlainObject(raw)) return e.add('', '评估输入应为 JSON 对象');
-  const kind = required(e, raw, 'kind', '', oneOf(ASSESSMENT_KINDS));
+  const kind = required(e, raw, 'kind', '', kindCode);
   for (const key of Object.keys(raw)) {
     if (!ALL_KEYS.includes(key)) e.add(key, unknownFieldMessage(key, ALL_KEYS));
     else if (kind === 'identification' && (ELIMINATION_KEYS as readonly string[]).includes(key)) e.add(key, MESSAGES.eliminationOnly);
@@ -375,7 +387,7 @@ function assessmentInput(e: Errors, raw: unknown, parameters: ParameterSet): Ass
   // Elimination — or an invalid kind, where the elimination fields are checked only if present.
   const need = kind === 'elimination' ? required : optional;
   const identifiedOn = need(e, raw, 'identifiedOn', '', date);
-  const category = need(e, raw, 'category', '', oneOf(CATEGORIES));
+  const category = need(e, raw, 'category', '', categoryCode);
   const natural = optional(e, raw, 'naturalElimination', '', bool);
   const guaranteesSecured = need(e, raw, 'guaranteesSecured', '', bool);
   const measures = optional(e, raw, 'measures', '', list(measure));

@@ -72,13 +72,19 @@ export async function simulateThreshold(
   let done = 0;
   let unassessable = 0;
   let changed = 0;
-  let after = 0;
   const BATCH = 2000;
-  for (;;) {
+  // Keyset pages; the next page is fetched while this one is assessed (the engine is CPU, the
+  // fetch is I/O), which matters on a server where queries run on their own connections.
+  const fetchPage = async (after: number) => {
     const households = await db.selectFrom('household').selectAll().where('region_code', 'like', pattern).where('id', '>', after).orderBy('id').limit(BATCH).execute();
-    if (households.length === 0) break;
-    after = households[households.length - 1]!.id;
-    for (const bundle of await loadHouseholdBundles(db, households)) {
+    return loadHouseholdBundles(db, households);
+  };
+  let page = fetchPage(0);
+  for (;;) {
+    const bundles = await page;
+    if (bundles.length === 0) break;
+    page = bundles.length < BATCH ? Promise.resolve([]) : fetchPage(bundles[bundles.length - 1]!.household.id);
+    for (const bundle of bundles) {
       const key = bundle.household.region_code.slice(0, groupLen).padEnd(12, '0');
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { households: 0, changed: 0, transitions: {} }));
@@ -98,7 +104,7 @@ export async function simulateThreshold(
         unassessable++; // e.g. no counted member: the registry needs correcting first
       }
     }
-    done += households.length;
+    done += bundles.length;
     onProgress?.(done, total);
   }
   const names = groups.size

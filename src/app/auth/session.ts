@@ -25,7 +25,12 @@ export async function resumeSession(db: Db, token: string | undefined, now = new
   const policy = await readPasswordPolicy(db);
   if (row.disabled || now.getTime() - new Date(row.last_seen_at).getTime() > policy.idleMinutes * 60_000) {
     await db.deleteFrom('user_session').where('id', '=', id).execute();
-    await logLogin(db, { username: row.username, userId: row.id, outcome: 'idle_timeout', detail: `超过${policy.idleMinutes}分钟无操作` });
+    await logLogin(
+      db,
+      row.disabled
+        ? { username: row.username, userId: row.id, outcome: 'disabled', detail: '账号已停用，会话结束' }
+        : { username: row.username, userId: row.id, outcome: 'idle_timeout', detail: `超过${policy.idleMinutes}分钟无操作` },
+    );
     return null;
   }
   await db.updateTable('user_session').set({ last_seen_at: now }).where('id', '=', id).execute();

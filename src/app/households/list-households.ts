@@ -6,7 +6,7 @@ import { listHouseholds as queryHouseholds } from '../../store/households.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
-import { invalid } from '../errors.ts';
+import { AppError, invalid } from '../errors.ts';
 
 export interface ListQuery {
   regionCode?: string;
@@ -23,7 +23,8 @@ export function householdFilter(actor: Actor, query: ListQuery, maxPageSize = 10
   let pattern = `${subtreePrefix(actor.regionCode)}%`;
   if (query.regionCode) {
     if (!isRegionCode(query.regionCode)) c.fail('regionCode', '区划代码应为12位数字');
-    else if (!isInSubtree(actor.regionCode, query.regionCode)) c.fail('regionCode', '该区划不在您的管辖区域内');
+    // Outside the actor's subtree is a matter of permission (403), not of a malformed filter (400).
+    else if (!isInSubtree(actor.regionCode, query.regionCode)) throw new AppError(403, [{ path: 'regionCode', message: '该区划不在您的管辖区域内' }]);
     else pattern = `${subtreePrefix(query.regionCode)}%`;
   }
   if (query.monitoringStatus) c.oneOf('monitoringStatus', query.monitoringStatus, MONITORING_STATUSES);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authorize } from '../../app/authz.ts';
-import { notFound } from '../../app/errors.ts';
-import { isInSubtree, subtreePrefix } from '../../domain/region-code.ts';
+import { forbidden, notFound } from '../../app/errors.ts';
+import { isInSubtree, isRegionCode, subtreePrefix } from '../../domain/region-code.ts';
 import { childRegions, getRegion, regionPath } from '../../store/regions.ts';
 import { actorOf } from '../session.ts';
 
@@ -10,7 +10,11 @@ export async function regionRoutes(app: FastifyInstance) {
   app.get<{ Params: { code: string } }>('/regions/:code', { schema: { tags: ['区划'], summary: '区划及其上级路径' } }, async (req) => {
     const actor = actorOf(req);
     authorize(actor, 'region:read');
-    const r = await getRegion(app.db, req.params.code);
+    const code = req.params.code;
+    if (!isRegionCode(code)) throw notFound('区划不存在');
+    if (!isInSubtree(actor.regionCode, code) && !subtreePrefix(actor.regionCode).startsWith(subtreePrefix(code)))
+      throw forbidden('该区划不在您的管辖区域内');
+    const r = await getRegion(app.db, code);
     if (!r) throw notFound('区划不存在');
     return { code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, path: await regionPath(app.db, r.code) };
   });
