@@ -1,0 +1,121 @@
+/**
+ * End-to-end harness: the real server in-process on a free port, with an in-memory PGlite
+ * bootstrapped like a first start (migrations, Jiangxi regions, first admin) plus demo data, and
+ * Debian's Chromium driven by playwright-core.
+ *
+ *   const env = await startServer();          // env.baseUrl, env.logins, env.firstAdmin, env.api(...)
+ *   const browser = await launchBrowser();
+ *   ...
+ *   await browser.close(); await env.close();
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from '../../src/store/connection.ts';
+import { bootstrap } from '../../src/app/bootstrap.ts';
+import { loadDemo, DEMO_PASSWORD, type DemoLogin } from '../../src/app/demo/load-demo.ts';
+import { buildServer } from '../../src/http/server.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const RESULTS_DIR = new URL('../../test-results/', import.meta.url).pathname;
+export { DEMO_PASSWORD };
+
+export interface E2eServer {
+  baseUrl: string;
+  app: FastifyInstance;
+  database: Database;
+  /** Credentials printed once on first start (must change password at first login). */
+  firstAdmin: { username: string; password: string };
+  logins: DemoLogin[];
+  login(username: string): DemoLogin;
+  /** Calls the API as a user (cookie session), through the same HTTP stack the browser uses. */
+  api(username: string, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: { households?: number } = {}): Promise<E2eServer> {
+  const database = await openDatabase({ dataDir: 'memory://' });
+  const report = await bootstrap(database);
+  if (!report.firstAdmin) throw new Error('bootstrap did not create the first admin');
+  const demo = await loadDemo(database.db, { seed: 1, households: opts.households ?? 200, county: '360731' });
+  // webRoot left to its default: web/dist (built by the e2e global setup).
+  const app = await buildServer({ db: database.db });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('server has no port');
+  const baseUrl = `http://127.0.0.1:${addr.port}`;
+  const cookies = new Map<string, string>();
+
+  async function cookieFor(username: string): Promise<string> {
+    const cached = cookies.get(username);
+    if (cached) return cached;
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: DEMO_PASSWORD } });
+    if (res.statusCode !== 200) throw new Error(`login ${username}: HTTP ${res.statusCode} ${res.body}`);
+    const c = res.cookies.find((x) => x.name === 'jb_sid');
+    if (!c) throw new Error('no session cookie');
+    const cookie = `jb_sid=${c.value}`;
+    cookies.set(username, cookie);
+    return cookie;
+  }
+
+  return {
+    baseUrl,
+    app,
+    database,
+    firstAdmin: report.firstAdmin,
+    logins: demo.logins,
+    login(username) {
+      const l = demo.logins.find((x) => x.username === username);
+      if (!l) throw new Error(`no demo login ${username}`);
+      return l;
+    },
+    async api(username, method, path, body) {
+      const res = await app.inject({ method, url: path, headers: { cookie: await cookieFor(username) }, payload: body as any });
+      return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser context (own cookies) with a desktop viewport and Chinese locale. */
+export async function newPage(browser: Browser, baseUrl: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  // Surface browser-side errors in the test output.
+  page.on('pageerror', (e) => console.error('[browser error]', e.message));
+  page.on('console', (m) => {
+    // Expected HTTP errors (401 before login, 403 by design) are logged by Chromium as resource errors.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.error('[browser console]', m.text());
+  });
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = `${RESULTS_DIR}${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Logs in through the login form. */
+export async function loginThroughUi(page: Page, username: string, password: string) {
+  await page.goto('/login');
+  await page.locator('#login_username').fill(username);
+  await page.locator('#login_password').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+}

@@ -1,0 +1,97 @@
+import { Suspense, useMemo } from 'react';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
+import {
+  AuditOutlined, DashboardOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, SafetyOutlined, TeamOutlined, UserOutlined,
+} from '@ant-design/icons';
+import { api, firstMessage } from '../api.ts';
+import { useMe } from '../auth.ts';
+import { WORK_ROLES } from '../labels.ts';
+import { clearRegionCache } from '../components/RegionCascader.tsx';
+import { PageSpin } from '../App.tsx';
+
+const { Header, Sider, Content } = Layout;
+
+type Item = Required<MenuProps>['items'][number] & { key: string };
+
+/** Side menu by role: work roles see the registry; each of the three admins sees only their own tools. */
+function menuFor(role: string): Item[] {
+  if (WORK_ROLES.includes(role))
+    return [
+      { key: '/', icon: <DashboardOutlined />, label: '工作台' },
+      { key: '/households', icon: <HomeOutlined />, label: '农户管理' },
+    ];
+  if (role === 'system_admin') return [{ key: '/users', icon: <TeamOutlined />, label: '用户管理' }];
+  if (role === 'audit_admin')
+    return [
+      { key: '/audit', icon: <AuditOutlined />, label: '审计日志' },
+      { key: '/login-log', icon: <SafetyOutlined />, label: '登录日志' },
+    ];
+  if (role === 'security_admin') return [{ key: '/login-log', icon: <SafetyOutlined />, label: '登录日志' }];
+  return [];
+}
+
+export default function AppLayout() {
+  const me = useMe().data!;
+  const navigate = useNavigate();
+  const location = useLocation();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const items = useMemo(() => menuFor(me.role), [me.role]);
+  const selected = items
+    .map((i) => i.key)
+    .filter((k) => (k === '/' ? location.pathname === '/' : location.pathname.startsWith(k)))
+    .sort((a, b) => b.length - a.length)
+    .slice(0, 1);
+
+  async function logout() {
+    try {
+      await api.post('/auth/logout');
+    } catch (e) {
+      message.warning(firstMessage(e));
+    }
+    qc.clear();
+    clearRegionCache();
+    navigate('/login', { replace: true });
+  }
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Header style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 24, background: '#0f3a72' }}>
+        <div className="jb-brand">
+          监帮<small>防止返贫动态监测和帮扶系统</small>
+        </div>
+        <div style={{ flex: 1 }} />
+        <Space size="middle" data-testid="current-user" style={{ color: '#fff' }}>
+          <span>
+            <UserOutlined /> {me.displayName}
+          </span>
+          <Tag color="gold" style={{ marginInlineEnd: 0 }}>
+            {me.departmentKindName ? `${me.roleName}·${me.departmentKindName}` : me.roleName}
+          </Tag>
+          {me.regionName && <span>{me.regionName}</span>}
+          <Button size="small" ghost icon={<KeyOutlined />} onClick={() => navigate('/change-password')}>
+            修改密码
+          </Button>
+          <Button size="small" ghost icon={<LogoutOutlined />} onClick={logout}>
+            退出
+          </Button>
+        </Space>
+      </Header>
+      <Layout>
+        <Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0} style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
+          <Menu mode="inline" selectedKeys={selected} items={items} onClick={(e) => navigate(e.key)} style={{ borderInlineEnd: 0, paddingTop: 8 }} />
+        </Sider>
+        <Content style={{ padding: 24, minWidth: 0 }}>
+          <Suspense fallback={<PageSpin />}>
+            <Outlet />
+          </Suspense>
+          <Typography.Paragraph type="secondary" style={{ textAlign: 'center', marginTop: 24, fontSize: 12 }}>
+            本系统数据涉及个人信息，请依法依规使用；敏感信息的查看与修改均记录审计日志。
+          </Typography.Paragraph>
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { api, firstMessage } from '../api.ts';
+import { label, LOGIN_OUTCOME, LOGIN_OUTCOME_COLOR } from '../labels.ts';
+import { fmtTime } from './AuditPage.tsx';
+
+interface LoginRow {
+  id: number;
+  at: string;
+  username: string;
+  user_id: number | null;
+  ip: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
+const PAGE_SIZE = 50;
+
+/** 登录日志 (security admin, audit admin): logins, failures, lockouts, timeouts (SEC-4). */
+export default function LoginLogPage() {
+  const [page, setPage] = useState(1);
+  const q = useQuery({
+    queryKey: ['login-log', page],
+    queryFn: () => api.get<LoginRow[]>('/login-log', { page, pageSize: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+  });
+  const columns: TableColumnsType<LoginRow> = [
+    { title: '时间', dataIndex: 'at', width: 180, render: fmtTime },
+    { title: '用户名', dataIndex: 'username', width: 160 },
+    { title: '结果', dataIndex: 'outcome', width: 120, render: (v) => <Tag color={LOGIN_OUTCOME_COLOR[v]}>{label(LOGIN_OUTCOME, v)}</Tag> },
+    { title: 'IP 地址', dataIndex: 'ip', width: 160, render: (v) => v ?? '—' },
+    { title: '说明', dataIndex: 'detail', render: (v) => v ?? '—' },
+  ];
+  return (
+    <>
+      <div className="jb-page-title">
+        <h2>登录日志</h2>
+      </div>
+      {q.error && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={firstMessage(q.error)} />}
+      <Card styles={{ body: { padding: 0 } }}>
+        <Table<LoginRow> rowKey="id" size="middle" columns={columns} dataSource={q.data ?? []} loading={q.isFetching} pagination={false} />
+        <Space style={{ padding: 16 }}>
+          <Button disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>上一页</Button>
+          <span>第 {page} 页</span>
+          <Button disabled={(q.data?.length ?? 0) < PAGE_SIZE} onClick={() => setPage((p) => p + 1)}>下一页</Button>
+        </Space>
+      </Card>
+    </>
+  );
+}
