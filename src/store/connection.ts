@@ -29,6 +29,9 @@ export interface OpenOptions {
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // An idle pooled connection can be closed by the server (restart, admin termination); pg
+    // emits that on the pool, and an unhandled 'error' event would end the process.
+    pool.on('error', (err) => console.error(`数据库空闲连接断开：${err.message}`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_PASSWORD, launchBrowser, loginThroughUi, newPage, screenshot, startServer, type E2eServer } from './server.ts';
+import {
+  DEMO_PASSWORD, launchBrowser, loginThroughUi, newPage, screenshot, selectOption, startServer, type E2eServer,
+} from './server.ts';
 
 let env: E2eServer;
 let browser: Browser;
@@ -91,11 +93,11 @@ describe('login and passwords in the browser', () => {
     await page.getByRole('button', { name: /新建用户/ }).click();
     await page.locator('#newUser_username').fill('sec2');
     await page.locator('#newUser_displayName').fill('第二安全管理员');
-    await page.locator('#newUser_role').click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').getByTitle('安全管理员').click();
+    await selectOption(page, '#newUser_role', '安全管理员');
     await page.locator('#newUser_regionCode').click();
     await page.locator('.ant-cascader-menu-item', { hasText: '江西省' }).click();
     await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.ant-form-item', { has: page.locator('#newUser_regionCode') }).textContent()).toContain('江西省');
     await page.getByRole('button', { name: /创\s*建/ }).click();
     const initialPassword = (await page.getByTestId('initial-password').textContent())!.trim();
     expect(initialPassword.length).toBeGreaterThanOrEqual(10);

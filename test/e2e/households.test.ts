@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeIdNumber } from '../../src/domain/id-number.ts';
 import { maskIdNumber } from '../../src/domain/masking.ts';
-import { DEMO_PASSWORD, launchBrowser, loginThroughUi, newPage, screenshot, startServer, type E2eServer } from './server.ts';
+import {
+  DEMO_PASSWORD, launchBrowser, loginThroughUi, newPage, screenshot, selectOption, startServer, type E2eServer,
+} from './server.ts';
 
 let env: E2eServer;
 let browser: Browser;
@@ -89,8 +91,7 @@ describe('village cadre: household registry in the browser', () => {
     await page.getByTestId('add-member').click();
     await page.locator('#hh_members_1_name').fill('刘秀英');
     await page.locator('#hh_members_1_idNumber').fill(badSpouseId);
-    await page.locator('#hh_members_1_relation').click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').getByTitle('配偶').click();
+    await selectOption(page, '#hh_members_1_relation', '配偶');
 
     // First try: a wrong check digit is refused by the server and shown under that member's field.
     await page.getByRole('button', { name: /提交登记/ }).click();
@@ -202,8 +203,7 @@ describe('village cadre: household registry in the browser', () => {
     await drawer.getByText('新增家庭成员').waitFor();
     await drawer.locator('#member_name').fill('赖小梅');
     await drawer.locator('#member_idNumber').fill(childId);
-    await drawer.locator('#member_schooling').click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').getByTitle('初中').click();
+    await selectOption(page, '#member_schooling', '初中');
     await drawer.getByRole('button', { name: /保\s*存/ }).click();
     const childRow = page.locator('.ant-table-tbody tr.ant-table-row', { hasText: '赖小梅' });
     await childRow.waitFor();
@@ -243,8 +243,7 @@ describe('village cadre: household registry in the browser', () => {
 
     // Monitoring status filter with its Chinese labels.
     await countyPage.getByRole('button', { name: /重\s*置/ }).click();
-    await countyPage.locator('#filters_monitoringStatus').click();
-    await countyPage.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').getByTitle('风险已消除').click();
+    await selectOption(countyPage, '#filters_monitoringStatus', '风险已消除');
     await countyPage.getByRole('button', { name: /查\s*询/ }).click();
     await countyPage.waitForURL(/monitoringStatus=eliminated/);
     await expect

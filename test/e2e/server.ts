@@ -119,3 +119,23 @@ export async function loginThroughUi(page: Page, username: string, password: str
   await page.locator('#login_password').fill(password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
 }
+
+/**
+ * Picks an option of an antd Select by its label. The dropdown animates in, so a click can land
+ * before the option is ready; check the shown value and try again if needed.
+ */
+export async function selectOption(page: Page, inputSelector: string, label: string) {
+  const select = page.locator('.ant-select', { has: page.locator(inputSelector) });
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await page.locator(inputSelector).click();
+    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').getByText(label, { exact: true });
+    await option.waitFor({ state: 'visible' });
+    await option.click();
+    for (let i = 0; i < 20; i++) {
+      if ((await select.textContent())?.includes(label)) return;
+      await page.waitForTimeout(50);
+    }
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`could not choose ${label} in ${inputSelector}`);
+}

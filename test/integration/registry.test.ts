@@ -189,7 +189,7 @@ describe(`household registry [${TEST_DB_KIND}]`, () => {
       expect(ok).toHaveLength(1);
       const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
       // Either validation saw the other registration (400) or the unique index stopped it (23505).
-      expect(failed.reason instanceof AppError ? failed.reason.status : failed.reason?.code).toMatch(/^(400|23505)$/);
+      expect(String(failed.reason instanceof AppError ? failed.reason.status : failed.reason?.code)).toMatch(/^(400|23505)$/);
       const winner = (ok[0] as PromiseFulfilledResult<{ members: unknown[] }>).value;
       expect(await snapshot()).toEqual({
         household: before.household + 1,
