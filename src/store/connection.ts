@@ -18,6 +18,14 @@ export interface Database {
 pg.types.setTypeParser(1082, (v) => v);
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * A parameterless query may hold several statements: pg sends it over the simple protocol and
+ * the PGlite dialect runs it through exec.
+ */
+async function execScript(script: string, db: Kysely<DB>): Promise<void> {
+  await sql.raw(script).execute(db);
+}
+
 export interface OpenOptions {
   /** PostgreSQL server URL; when absent, embedded PGlite is used. */
   url?: string;
@@ -36,8 +44,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       db,
       kind: 'postgres',
-      // pg sends a parameterless query over the simple protocol, which allows several statements.
-      execScript: async (script, trx) => void (await sql.raw(script).execute(trx ?? db)),
+      execScript: (script, trx) => execScript(script, trx ?? db),
       close: () => db.destroy(),
     };
   }
@@ -51,8 +58,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return {
     db,
     kind: 'pglite',
-    // The dialect runs parameterless queries through PGlite's exec, which allows several statements.
-    execScript: async (script, trx) => void (await sql.raw(script).execute(trx ?? db)),
+    execScript: (script, trx) => execScript(script, trx ?? db),
     close: () => db.destroy(),
   };
 }
