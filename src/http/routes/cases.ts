@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { getCase } from '../../app/cases/get-case.ts';
+import { listCases, type CaseListQuery } from '../../app/cases/list-cases.ts';
+import { openCase } from '../../app/cases/open-case.ts';
+import { recordCaseStep } from '../../app/cases/record-case-step.ts';
+import { recordConsent } from '../../app/cases/record-consent.ts';
+import { authorize } from '../../app/authz.ts';
+import { runDeadlineScheduler, schedulerStatus } from '../../app/deadlines/run-deadline-scheduler.ts';
+import { getWorkbench } from '../../app/workbench/get-workbench.ts';
+import { chinaDate } from '../../domain/clock.ts';
+import { printCaseNotice, printCountyAnnouncement } from '../../app/notices/print-notice.ts';
+import { actorOf } from '../session.ts';
+
+const tags = ['识别与风险消除案件'];
+type P = { Params: { id: string; action: string } };
+
+/** Cases (PRC, GRN, ELM): leads, steps of the procedure, consents; the workbench and deadlines. */
+export async function caseRoutes(app: FastifyInstance) {
+  const today = () => chinaDate(app.now());
+
+  app.get<{ Querystring: CaseListQuery }>('/cases', { schema: { tags, summary: '案件列表（按最近期限排序；kind、status=open|closed、state、green、overdue）' } }, (req) =>
+    listCases(app.db, actorOf(req), req.query, today()),
+  );
+  app.post('/cases', { schema: { tags, summary: '由线索新建案件（householdId 或 idNumber、source、leadOn）' } }, async (req, reply) =>
+    reply.status(201).send(await openCase(app.db, actorOf(req), req.body, today())),
+  );
+  // Line departments push warnings with the person's ID number (PRC-1); 12317 tickets likewise.
+  app.post('/leads', { schema: { tags, summary: '行业部门预警 / 12317 工单推送线索' } }, async (req, reply) =>
+    reply.status(201).send(await openCase(app.db, actorOf(req), req.body, today())),
+  );
+  app.get<P>('/cases/:id', { schema: { tags, summary: '案件详情：办理时间线、承诺授权、评估快照、期限、可办理步骤' } }, (req) =>
+    getCase(app.db, actorOf(req), Number(req.params.id), today()),
+  );
+  app.post<P>('/cases/:id/steps/:action', { schema: { tags, summary: '办理一个步骤（须带 version）' } }, (req) =>
+    recordCaseStep(app.db, actorOf(req), Number(req.params.id), req.params.action, req.body, today()),
+  );
+  app.post<P>('/cases/:id/consents', { schema: { tags, summary: '登记家庭成员签署的承诺授权书（Q22）' } }, async (req, reply) =>
+    reply.status(201).send(await recordConsent(app.db, actorOf(req), Number(req.params.id), req.body, today())),
+  );
+
+  app.get<P & { Querystring: { type?: string; format?: string } }>('/cases/:id/notice', { schema: { tags, summary: '打印村内公示或县级公告（type=village_notice|county_announcement，format=html|xlsx）' } }, async (req, reply) => {
+    const r = await printCaseNotice(app.db, actorOf(req), Number(req.params.id), req.query);
+    return reply.type(r.contentType).send(r.body);
+  });
+  app.get<{ Querystring: { kind?: string; from?: string; to?: string; format?: string; countyCode?: string } }>('/notices/county-announcement', { schema: { tags, summary: '县级公告名单（期间内县级批准的案件；format=xlsx|html）' } }, async (req, reply) => {
+    const r = await printCountyAnnouncement(app.db, actorOf(req), req.query, today());
+    return reply.type(r.contentType).send(r.body);
+  });
+
+  app.get('/workbench', { schema: { tags: ['工作台'], summary: '待办：本区域本角色的任务（按期限排序）与下级逾期统计' } }, (req) =>
+    getWorkbench(app.db, actorOf(req), today()),
+  );
+  app.get('/scheduler', { schema: { tags: ['工作台'], summary: '期限扫描最近一次成功运行' } }, async (req) => {
+    authorize(actorOf(req), 'workbench:read');
+    return { deadlines: await schedulerStatus(app.db) };
+  });
+  app.post('/scheduler/run', { schema: { tags: ['工作台'], summary: '立即运行期限扫描（县级及以上）' } }, async (req) => {
+    const actor = actorOf(req);
+    authorize(actor, 'scheduler:run');
+    return runDeadlineScheduler(app.db, app.now);
+  });
+}
