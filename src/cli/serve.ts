@@ -1,4 +1,5 @@
 import { bootstrap } from '../app/bootstrap.ts';
+import { startDeadlineScheduler } from '../app/deadlines/run-deadline-scheduler.ts';
 import { buildServer } from '../http/server.ts';
 import { databaseOptionsFromEnv, openDatabase } from '../store/connection.ts';
 
@@ -25,7 +26,10 @@ export async function serve(o: { port?: string; demo?: boolean }) {
   const port = Number(o.port ?? process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
   console.log(`监帮已启动：http://localhost:${port}  （API 文档 /api/docs，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`);
+  // Deadlines are marked due soon / overdue at start and every hour; the last good run is recorded (PRC-7).
+  const stopScheduler = startDeadlineScheduler(database.db, () => new Date(), (msg, err) => console.error(msg, err));
   const stop = async () => {
+    stopScheduler();
     await app.close();
     await database.close();
     process.exit(0);
