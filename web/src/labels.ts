@@ -74,3 +74,66 @@ export const label = (map: LabelMap, v: unknown, empty = '—') =>
   v === null || v === undefined || v === '' ? empty : (map[String(v)] ?? String(v));
 
 export const options = (map: LabelMap) => Object.entries(map).map(([value, text]) => ({ value, label: text }));
+
+// —— Income, claims, expenditure and risks (INC-1…3, IDN-3) and the assessment explanation ——
+
+export const INCOME_TYPE: LabelMap = {
+  wage: '工资性收入', business: '生产经营性收入', transfer: '转移性收入', property: '财产性收入', business_cost: '生产经营性支出（扣减）',
+};
+export const CLAIM_TYPE: LabelMap = { commercial_insurance: '商业保险理赔', third_party: '第三方赔偿' };
+export const CLAIM_STATUS: LabelMap = { paid: '已到位', pending: '未到位（跟踪中）' };
+export const CLAIM_STATUS_COLOR: LabelMap = { paid: 'green', pending: 'orange' };
+/** The first five count as compliant self-paid expenditure (合规自付支出, Q13). */
+export const EXPENSE_TYPE: LabelMap = {
+  medical_out_of_pocket: '医疗自付（经三重保障后）', tuition: '学费', accommodation: '住宿费', disaster: '因灾刚性支出',
+  accident: '因意外事故刚性支出', other_medical: '其他医疗支出（不计入）', other_education: '其他教育支出（不计入）', other: '其他支出（不计入）',
+};
+export const COMPLIANT_EXPENSE_TYPES = ['medical_out_of_pocket', 'tuition', 'accommodation', 'disaster', 'accident'];
+/** IDN-3 */
+export const RISK_TYPE: LabelMap = {
+  illness: '因病', disability: '因残', education: '因学', disaster: '因灾', accident: '因意外事故', employment: '因务工就业不稳',
+  industry: '因产业项目失败', labor_shortage: '缺劳动力', housing_safety: '住房安全', drinking_water: '饮水安全',
+  compulsory_education: '义务教育', basic_medical: '基本医疗', other: '其他',
+};
+export const FALLBACK_BASIS: LabelMap = {
+  tekun_scattered: '农村分散供养特困人员', no_labor_full_dibao: '整户无劳动能力且享受全额或最高档低保',
+};
+export const RECORD_KIND: LabelMap = { incomes: '收入', claims: '家庭理赔', expenses: '支出', risks: '风险' };
+/** Labels of record fields (server error paths). */
+export const RECORD_FIELD: LabelMap = {
+  type: '类型', amount: '金额', from: '起始月份', to: '截止月份', memberId: '家庭成员', note: '备注', month: '月份', status: '到位情况',
+  selfResolvable: '能否依靠自身力量解决', incomeDrop: '收入大幅缩减', resolved: '是否已解决', foundOn: '发现日期', resolvedOn: '解决日期',
+  version: '版本', reason: '原因', fallbackSince: '兜底认定日期', fallbackBasis: '兜底认定依据',
+};
+
+export const ASSESSMENT_KIND: LabelMap = { identification: '识别', elimination: '风险消除' };
+export const RECOMMENDATION: LabelMap = {
+  identify: '建议识别为监测对象', track: '暂不识别，持续跟踪关注', review: '需综合研判', exclude: '不纳入监测',
+};
+export const RECOMMENDATION_COLOR: LabelMap = { identify: 'red', track: 'gold', review: 'purple', exclude: 'default' };
+export const ELIMINATION_CHECK: LabelMap = {
+  not_fallback_household: '非整户无劳动能力兜底保障户', minimum_duration: '帮扶时长', income_above_threshold: '收入稳定超过监测范围',
+  risks_resolved: '风险已全部消除', guarantees_secured: '“三保障”和饮水安全有保障', substantive_measures: '已落实实质性帮扶措施',
+  developmental_measure: '有劳动能力的已落实开发式帮扶',
+};
+/** Rule codes of the engine's reasons (docs/policy-engine.md). */
+export const ASSESSMENT_RULE: LabelMap = {
+  within_range_with_risk: '收入在监测范围内且有难以自行解决的风险', within_range_no_risk: '收入在监测范围内、无难以自行解决的风险',
+  above_range_income_drop: '收入超过监测范围，但收入大幅缩减', above_range_after_expenditure: '扣除合规自付支出后在监测范围内',
+  above_range_review: '收入超过监测范围、有难以自行解决的风险', above_range_self_resolvable: '风险可依靠自身力量解决',
+  above_range_no_risk: '收入超过监测范围且无风险', monitoring_threshold_override: '使用假设的监测范围',
+  member_not_living_together: '成员未共同生活', member_urban_guarantees: '成员享受城镇保障', pending_claim_follow_up: '理赔未到位',
+  elimination_eligible: '符合风险消除条件', elimination_not_eligible: '暂不符合风险消除条件', ...ELIMINATION_CHECK,
+};
+export const ASSESSMENT_FLAG: LabelMap = { pending_claim_follow_up: '有未到位的理赔，须持续跟踪（Q14）' };
+/** Reasons that say a member is not counted (Q15, Q17, Q18). */
+export const UNCOUNTED_MEMBER_RULES = ['member_not_living_together', 'member_urban_guarantees'];
+
+Object.assign(AUDIT_ACTION, {
+  'incomes.create': '新增收入', 'incomes.update': '修改收入', 'incomes.void': '作废收入', 'claims.create': '新增理赔',
+  'claims.update': '修改理赔', 'claims.void': '作废理赔', 'expenses.create': '新增支出', 'expenses.update': '修改支出',
+  'expenses.void': '作废支出', 'risks.create': '新增风险', 'risks.update': '修改风险', 'risks.void': '作废风险',
+});
+
+/** Yuan with two decimals, written as the engine's reasons write them: 12345.6 → 12345.60 */
+export const yuan = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));

@@ -99,3 +99,62 @@ export interface HouseholdDetail extends Household {
   canRevealSensitive: boolean;
   canEdit: boolean;
 }
+
+/** One stored record of a household (src/domain/household-records.ts `recordView`); amounts in yuan. */
+interface RecordBase {
+  id: number;
+  type: string;
+  note: string | null;
+  version: number;
+  voided: boolean;
+  voidReason: string | null;
+}
+
+export interface IncomeRecord extends RecordBase {
+  amount: number;
+  from: string;
+  to: string;
+  memberId: number | null;
+}
+
+export interface ClaimRecord extends RecordBase {
+  amount: number;
+  month: string;
+  status: string;
+}
+
+export interface ExpenseRecord extends RecordBase {
+  amount: number;
+  month: string;
+}
+
+export interface RiskRecord extends RecordBase {
+  selfResolvable: boolean;
+  incomeDrop: boolean;
+  resolved: boolean;
+  foundOn: string | null;
+  resolvedOn: string | null;
+}
+
+/** GET /households/:id/records (voided records included, flagged). */
+export interface HouseholdRecords {
+  incomes: IncomeRecord[];
+  claims: ClaimRecord[];
+  expenses: ExpenseRecord[];
+  risks: RiskRecord[];
+}
+export type RecordKind = keyof HouseholdRecords;
+export type AnyRecord = IncomeRecord | ClaimRecord | ExpenseRecord | RiskRecord;
+
+/** The assessment contract (/work/shared/spec/assessment-contract.md): the engine's own types. */
+import type { AssessmentInput, AssessmentResult } from '../../src/policy/types.ts';
+export type {
+  AssessmentInput, AssessmentResult, EliminationCheck as AssessmentCheck, Reason as AssessmentReason,
+} from '../../src/policy/types.ts';
+
+/** GET /households/:id/assessment?explain=true */
+export interface AssessmentExplanation {
+  /** The contract input the registry built (members are `m<member id>`). */
+  input: AssessmentInput;
+  result: AssessmentResult;
+}

@@ -22,6 +22,13 @@ async function checkMemberOfHousehold(db: Db, c: Check, householdId: number, mem
   if (!members.some((m) => m.id === memberId)) c.fail('memberId', '该成员不属于本户');
 }
 
+/** A risk's dates must agree with its state; the table's check would otherwise answer 500. */
+function checkRiskDates(c: Check, kind: RecordKind, r: Record<string, any>) {
+  if (kind !== 'risks' || c.errors.some((e) => e.path === 'resolvedOn')) return;
+  if (r.resolved_on && !r.resolved) c.fail('resolvedOn', '风险未解决时不应填写解决日期');
+  else if (r.resolved_on && r.found_on && r.resolved_on < r.found_on) c.fail('resolvedOn', '解决日期不能早于发现日期');
+}
+
 /** All income, claim, expenditure and risk records of a household (read permission). */
 export async function listRecords(db: Db, actor: Actor, householdId: number) {
   authorize(actor, 'household:read');
@@ -37,6 +44,7 @@ export async function addRecord(db: Db, actor: Actor, kind: RecordKind, househol
   const c = new Check();
   const cols = checkRecord(kind, c, raw);
   await checkMemberOfHousehold(db, c, householdId, cols.member_id);
+  checkRiskDates(c, kind, cols);
   if (!c.ok) throw invalid(c.errors);
   return inTransaction(db, async (trx) => {
     const row = await trx
@@ -64,6 +72,7 @@ export async function updateRecord(db: Db, actor: Actor, kind: RecordKind, house
   const merged = { ...current, ...cols };
   if (kind === 'incomes' && merged.to_month < merged.from_month) c.fail('to', '截止月份不能早于起始月份');
   if (kind === 'risks' && merged.resolved === false && cols.resolved === false) cols.resolved_on = null;
+  checkRiskDates(c, kind, { ...merged, ...cols });
   if (!c.ok) throw invalid(c.errors);
   return inTransaction(db, async (trx) => {
     const row = await trx

@@ -4,8 +4,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Space, Table, Tag, type DescriptionsProps, type TableColumnsType } from 'antd';
 import { EditOutlined, EyeInvisibleOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
 import { api } from '../api.ts';
+import { AssessmentSection } from '../components/AssessmentSection.tsx';
 import { ErrorResult } from '../components/ErrorResult.tsx';
 import { MemberDrawer } from '../components/MemberDrawer.tsx';
+import { RecordsSection } from '../components/RecordsSection.tsx';
 import { PageSpin } from '../App.tsx';
 import {
   HEALTH, LABOR_ABILITY, label, MONITORING_CATEGORY, MONITORING_STATUS, MONITORING_STATUS_COLOR, REGISTRATION, RELATION,
@@ -148,6 +150,8 @@ export default function HouseholdDetailPage() {
       >
         <Table<Member> rowKey="id" size="middle" columns={columns} dataSource={h.members} pagination={false} scroll={{ x: 1500 }} />
       </Card>
+      <RecordsSection household={h} />
+      <AssessmentSection household={h} />
       <MemberDrawer
         householdId={h.id}
         member={drawer.member}
