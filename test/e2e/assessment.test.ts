@@ -126,6 +126,7 @@ describe('household page: income, risks and the assessment explanation', () => {
     expect(await section.getByTestId('threshold').textContent()).toContain('7800');
     expect(await section.getByTestId('counted-members').textContent()).toContain('2人');
     expect(await section.getByTestId('net-income').textContent()).toBe('16000.00 元');
+    expect(await section.getByTestId('income-components').textContent()).toContain('工资性收入 12000.00 元');
     expect(await section.getByTestId('recommendation').textContent()).toBe('需综合研判');
     const reasons = section.getByTestId('reasons');
     expect(await reasons.textContent()).toContain('8000.00');

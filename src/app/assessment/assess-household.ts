@@ -1,4 +1,5 @@
 import { assessOrErrors } from '../../policy/validate.ts';
+import { incomeComponents } from '../../policy/explain.ts';
 import { isIsoDate } from '../../domain/validation.ts';
 import { loadHouseholdBundles } from '../../store/household-bundle.ts';
 import type { Db } from '../../store/transaction.ts';
@@ -34,5 +35,5 @@ export async function assessHousehold(db: Db, actor: Actor, id: number, q: House
   const outcome = assessOrErrors(input);
   // The registry can hold what the contract refuses (e.g. no member counted under Q15/Q17/Q18).
   if (!outcome.ok) throw new AppError(422, outcome.errors);
-  return { input, result: outcome.value };
+  return { input, result: outcome.value, components: incomeComponents(input) };
 }

@@ -157,6 +157,19 @@ function Explanation({ data, household }: { data: AssessmentExplanation; househo
         </Space>
       ),
     },
+    {
+      key: 'components', label: '收入构成（计算期内，Q13）', span: 'filled',
+      children: (
+        <Space wrap size={[16, 4]} data-testid="income-components">
+          <span>工资性收入 {yuan(data.components.wage)} 元</span>
+          <span>生产经营性收入 {yuan(data.components.business)} 元</span>
+          <span>转移性收入 {yuan(data.components.transfer)} 元</span>
+          <span>财产性收入 {yuan(data.components.property)} 元</span>
+          <span>减：生产经营性支出 {yuan(data.components.business_cost)} 元</span>
+          <span>已到位理赔 {yuan(data.components.paidClaims)} 元（Q14）</span>
+        </Space>
+      ),
+    },
     { key: 'net', label: '家庭纯收入（计算期内）', children: yuanText(r.netIncome, 'net-income') },
     { key: 'perCapita', label: '人均纯收入', children: yuanText(r.perCapitaNetIncome, 'per-capita') },
     { key: 'threshold', label: '监测范围', children: <span data-testid="threshold">{yuan(r.threshold)} 元/人·年</span> },
