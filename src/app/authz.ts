@@ -18,6 +18,12 @@ export const POLICIES = {
   'household:write': HANDLING_ROLES,
   'household:export': WORK_ROLES,
   'assessment:run': WORK_ROLES,
+  // Natural member changes (REG-5) and the yearly update (REG-6); the county opens the year's tasks.
+  'member_change:read': WORK_ROLES,
+  'member_change:write': HANDLING_ROLES,
+  'yearly_update:read': WORK_ROLES,
+  'yearly_update:write': HANDLING_ROLES,
+  'yearly_update:open': ['county'],
   'user:manage': ['system_admin'],
   'security:manage': ['security_admin'],
   'login_log:read': ['security_admin', 'audit_admin'],

@@ -20,19 +20,23 @@ export async function loadHouseholdBundles(db: Db, households: HouseholdRow[]) {
   const ids = households.map((h) => h.id);
   if (ids.length === 0) return [];
   const [members, incomes, claims, expenses, risks] = await Promise.all([
-    db.selectFrom('member').selectAll().where('household_id', 'in', ids).where('active', '=', true).orderBy('id').execute(),
+    // Members who left by a natural decrease too (REG-5): registryInput counts them before their left_on.
+    db.selectFrom('member').selectAll().where('household_id', 'in', ids)
+      .where((eb) => eb.or([eb('active', '=', true), eb('left_on', 'is not', null)])).orderBy('id').execute(),
     recordsOf(db, 'incomes', ids),
     recordsOf(db, 'claims', ids),
     recordsOf(db, 'expenses', ids),
     recordsOf(db, 'risks', ids),
   ]);
   const by = {
-    members: groupBy(members as MemberRow[]), incomes: groupBy(incomes), claims: groupBy(claims),
+    members: groupBy((members as MemberRow[]).filter((m) => m.active)),
+    formerMembers: groupBy((members as MemberRow[]).filter((m) => !m.active)), incomes: groupBy(incomes), claims: groupBy(claims),
     expenses: groupBy(expenses), risks: groupBy(risks),
   };
   return households.map((h) => ({
     household: h,
     members: by.members.get(h.id) ?? [],
+    formerMembers: by.formerMembers.get(h.id) ?? [],
     incomes: by.incomes.get(h.id) ?? [],
     claims: by.claims.get(h.id) ?? [],
     expenses: by.expenses.get(h.id) ?? [],

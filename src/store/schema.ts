@@ -125,6 +125,9 @@ export interface MemberTable {
   bank_account: string | null;
   support_note: string | null;
   active: Generated<boolean>;
+  /** REG-5: set by a natural increase (null = a member since registration) / decrease. */
+  joined_on: string | null;
+  left_on: string | null;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
@@ -169,6 +172,89 @@ export interface RiskRecordTable extends Omit<RecordBase, 'amount_fen'> {
   resolved_on: string | null;
 }
 
+export interface MemberChangeTable {
+  id: Generated<number>;
+  household_id: number;
+  county_code: string;
+  region_code: string;
+  member_id: number;
+  direction: string;
+  reason: string;
+  evidence_type: string;
+  evidence_ref: string;
+  event_on: string;
+  recorded_on: string;
+  due_on: string;
+  overdue: Generated<boolean>;
+  name: string;
+  id_number: string;
+  sex: string;
+  birth_date: string;
+  relation: string;
+  note: string | null;
+  recorded_by: number;
+  recorded_by_name: string;
+  created_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface HouseholdYearlyUpdateTable {
+  id: Generated<number>;
+  household_id: number;
+  year: number;
+  county_code: string;
+  region_code: string;
+  status: Generated<string>;
+  opened_on: string;
+  opened_by: number;
+  done_on: string | null;
+  done_by: number | null;
+  done_by_name: string | null;
+  note: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface AssistancePlanTable {
+  id: Generated<number>;
+  household_id: number;
+  county_code: string;
+  case_id: number | null;
+  proposed_on: string;
+  published_on: string | null;
+  development_declined_reason: string | null;
+  note: string | null;
+  created_by: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface MeasureTable {
+  id: Generated<number>;
+  plan_id: number;
+  household_id: number;
+  county_code: string;
+  type: string;
+  department_kind: string | null;
+  developmental: boolean;
+  form: string | null;
+  description: string;
+  planned_start: string;
+  period_end: string | null;
+  status: Generated<string>;
+  started_on: string | null;
+  implemented_on: string | null;
+  ended_on: string | null;
+  suspended_on: string | null;
+  suspended_reason: string | null;
+  created_by: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
 export interface DB {
   region: RegionTable;
   region_population: RegionPopulationTable;
@@ -183,4 +269,6 @@ export interface DB {
   claim_record: ClaimRecordTable;
   expense_record: ExpenseRecordTable;
   risk_record: RiskRecordTable;
+  member_change: MemberChangeTable;
+  household_yearly_update: HouseholdYearlyUpdateTable;
 }

@@ -17,6 +17,8 @@ const HouseholdEditPage = lazy(() => import('./pages/HouseholdEditPage.tsx'));
 const UsersPage = lazy(() => import('./pages/UsersPage.tsx'));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
 const LoginLogPage = lazy(() => import('./pages/LoginLogPage.tsx'));
+const MemberChangeListPage = lazy(() => import('./pages/MemberChangeListPage.tsx'));
+const YearlyUpdatePage = lazy(() => import('./pages/YearlyUpdatePage.tsx'));
 
 export const PageSpin = () => (
   <div style={{ padding: 64, textAlign: 'center' }}>
@@ -75,6 +77,8 @@ export function App() {
           <Route path="households/new" element={<HouseholdNewPage />} />
           <Route path="households/:id" element={<HouseholdDetailPage />} />
           <Route path="households/:id/edit" element={<HouseholdEditPage />} />
+          <Route path="member-changes" element={<MemberChangeListPage />} />
+          <Route path="yearly-updates" element={<YearlyUpdatePage />} />
           <Route path="users" element={<UsersPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="login-log" element={<LoginLogPage />} />

@@ -5,6 +5,8 @@ import type { HouseholdRow, MemberRow } from '../../store/households.ts';
 export interface HouseholdRecords {
   household: HouseholdRow;
   members: MemberRow[];
+  /** Members who left by a natural decrease (inactive, with `left_on`), REG-5. */
+  formerMembers?: MemberRow[];
   incomes: Record<string, any>[];
   claims: Record<string, any>[];
   expenses: Record<string, any>[];
@@ -29,11 +31,15 @@ const yuan = (fen: number) => fen / 100;
  * unresolved risk of those four types is recorded (docs/policy-engine.md).
  */
 export function registryInput(r: HouseholdRecords, o: RegistryInputOptions): AssessmentInput {
-  const memberIds = new Set(r.members.map((m) => m.id));
+  // The household as of `asOf` (REG-5): joined by then (or since registration) and not yet left.
+  const members = [...r.members, ...(r.formerMembers ?? [])]
+    .filter((m) => (!m.joined_on || m.joined_on <= o.asOf) && (!m.left_on || m.left_on > o.asOf))
+    .sort((a, b) => a.id - b.id);
+  const memberIds = new Set(members.map((m) => m.id));
   const household: AssessmentInput['household'] = {
     formerlyPoor: r.household.formerly_poor,
     wholeHouseholdNoLaborFallback: !!r.household.fallback_since && r.household.fallback_since <= o.asOf,
-    members: r.members.map((m) => ({
+    members: members.map((m) => ({
       id: `m${m.id}`,
       birthDate: m.birth_date,
       registration: m.registration as 'rural',

@@ -5,6 +5,7 @@ import { App, Button, Layout, Menu, Space, Tag, Typography, type MenuProps } fro
 import {
   AuditOutlined, DashboardOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, SafetyOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
+import { CalendarOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { api, firstMessage } from '../api.ts';
 import { useMe } from '../auth.ts';
 import { WORK_ROLES } from '../labels.ts';
@@ -21,6 +22,8 @@ function menuFor(role: string): Item[] {
     return [
       { key: '/', icon: <DashboardOutlined />, label: '工作台' },
       { key: '/households', icon: <HomeOutlined />, label: '农户管理' },
+      { key: '/member-changes', icon: <UserSwitchOutlined />, label: '人口自然增减' },
+      { key: '/yearly-updates', icon: <CalendarOutlined />, label: '年度信息更新' },
     ];
   if (role === 'system_admin') return [{ key: '/users', icon: <TeamOutlined />, label: '用户管理' }];
   if (role === 'audit_admin')

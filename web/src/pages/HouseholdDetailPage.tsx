@@ -7,6 +7,7 @@ import { api } from '../api.ts';
 import { AssessmentSection } from '../components/AssessmentSection.tsx';
 import { ErrorResult } from '../components/ErrorResult.tsx';
 import { MemberDrawer } from '../components/MemberDrawer.tsx';
+import { MemberChangeSection } from '../components/MemberChangeSection.tsx';
 import { RecordsSection } from '../components/RecordsSection.tsx';
 import { PageSpin } from '../App.tsx';
 import {
@@ -150,6 +151,7 @@ export default function HouseholdDetailPage() {
       >
         <Table<Member> rowKey="id" size="middle" columns={columns} dataSource={h.members} pagination={false} scroll={{ x: 1500 }} />
       </Card>
+      <MemberChangeSection household={h} />
       <RecordsSection household={h} />
       <AssessmentSection household={h} />
       <MemberDrawer

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { chinaDate } from '../../domain/clock.ts';
+import { recordMemberChange } from '../../app/member-changes/record-member-change.ts';
+import { listHouseholdMemberChanges } from '../../app/member-changes/list-household-member-changes.ts';
+import { listMemberChanges, type MemberChangeListQuery } from '../../app/member-changes/list-member-changes.ts';
+import { openYearlyUpdates } from '../../app/yearly-update/open-yearly-updates.ts';
+import { completeYearlyUpdate } from '../../app/yearly-update/complete-yearly-update.ts';
+import { listYearlyUpdates, type YearlyUpdateListQuery } from '../../app/yearly-update/list-yearly-updates.ts';
+import { actorOf } from '../session.ts';
+
+type Id = { Params: { id: string } };
+
+/** Natural member changes (REG-5, Q20) and the yearly basic-information update (REG-6, Q48). */
+export async function memberChangeRoutes(app: FastifyInstance) {
+  const today = () => chinaDate(app.now());
+  const tags = ['人口自然增减'];
+  app.post<Id>('/households/:id/member-changes', { schema: { tags, summary: '登记人口自然增加或减少（附佐证材料，Q20）' } }, async (req, reply) =>
+    reply.status(201).send(await recordMemberChange(app.db, actorOf(req), Number(req.params.id), req.body, today())),
+  );
+  app.get<Id>('/households/:id/member-changes', { schema: { tags, summary: '本户人口自然增减记录' } }, (req) =>
+    listHouseholdMemberChanges(app.db, actorOf(req), Number(req.params.id)),
+  );
+  app.get<{ Querystring: MemberChangeListQuery }>('/member-changes', { schema: { tags, summary: '本辖区人口自然增减（overdue=true：超过3个月才登记的）' } }, (req) =>
+    listMemberChanges(app.db, actorOf(req), req.query),
+  );
+
+  const yearly = ['年度基础信息更新'];
+  app.post('/yearly-updates', { schema: { tags: yearly, summary: '为本辖区监测对象（含已消除风险的）开启年度信息更新任务（Q48）' } }, (req) =>
+    openYearlyUpdates(app.db, actorOf(req), req.body, today()),
+  );
+  app.get<{ Querystring: YearlyUpdateListQuery }>('/yearly-updates', { schema: { tags: yearly, summary: '年度信息更新任务（year、status、regionCode）' } }, (req) =>
+    listYearlyUpdates(app.db, actorOf(req), req.query, today()),
+  );
+  app.post<{ Params: { id: string; year: string } }>(
+    '/households/:id/yearly-updates/:year/done',
+    { schema: { tags: yearly, summary: '标记本户年度信息已更新（须带 version）' } },
+    (req) => completeYearlyUpdate(app.db, actorOf(req), Number(req.params.id), Number(req.params.year), req.body, today()),
+  );
+}
