@@ -18,6 +18,11 @@ export const POLICIES = {
   'household:write': HANDLING_ROLES,
   'household:export': WORK_ROLES,
   'assessment:run': WORK_ROLES,
+  // Assistance (AST): departments update only measures of their own kind (checked in the use case).
+  'measure:read': WORK_ROLES,
+  'measure:write': [...HANDLING_ROLES, 'department'],
+  'plan:write': HANDLING_ROLES,
+  'assistance:supervise': ['village', 'township', 'county', 'city', 'province', 'national'],
   // Natural member changes (REG-5) and the yearly update (REG-6); the county opens the year's tasks.
   'member_change:read': WORK_ROLES,
   'member_change:write': HANDLING_ROLES,

@@ -17,6 +17,7 @@ import { userRoutes } from './routes/users.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { householdRecordRoutes } from './routes/household-records.ts';
 import { assessmentRoutes, simulationRoutes } from './routes/assessments.ts';
+import { assistanceRoutes } from './routes/assistance.ts';
 import { memberChangeRoutes } from './routes/member-changes.ts';
 
 export interface ServerOptions {
@@ -82,6 +83,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(householdRecordRoutes);
       await api.register(assessmentRoutes);
       await api.register(simulationRoutes);
+      await api.register(assistanceRoutes);
       await api.register(memberChangeRoutes);
       api.setNotFoundHandler((_req, reply) => reply.status(404).send({ errors: [{ path: '', message: '接口不存在' }] }));
     },

@@ -271,4 +271,6 @@ export interface DB {
   risk_record: RiskRecordTable;
   member_change: MemberChangeTable;
   household_yearly_update: HouseholdYearlyUpdateTable;
+  assistance_plan: AssistancePlanTable;
+  measure: MeasureTable;
 }

@@ -12,8 +12,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  everyone, expandMatrix, householdVersion, NO_TARGET, REGION_TARGETS, row, runMatrix, setupMatrix,
-  type MatrixContext, type MatrixRow, type MatrixUser,
+  everyone, expandMatrix, HANDLING_WRITE as WRITE, householdVersion, LIST_BY_REGION, NO_TARGET, READ_BY_PLACE as READ, REGION_TARGETS, row,
+  runMatrix, setupMatrix, type MatrixContext, type MatrixRow, type MatrixUser,
 } from '../helpers/authz.ts';
 import { API, createTestApp, type TestApp } from '../helpers/app.ts';
 import { TEST_DB_KIND } from '../helpers/db.ts';
@@ -23,23 +23,7 @@ import { childRegions } from '../../src/store/regions.ts';
 
 const ID_NUMBER = /^\d{17}[\dX]$/;
 
-// Status strings per household column: ownVillage siblingVillage otherTownship otherCounty missing
-const READ = {
-  anonymous: '401 401 401 401 401',
-  village: '200 403 403 403 404',
-  township: '200 200 403 403 404',
-  county: '200 200 200 403 404',
-  city: '200 200 200 200 404',
-  province: '200 200 200 200 404',
-  national: '200 200 200 200 404',
-  department: '200 200 200 403 404',
-  hotline: '200 200 200 403 404',
-  sysadmin: '403 403 403 403 403',
-  secadmin: '403 403 403 403 403',
-  auditadmin: '403 403 403 403 403',
-  othercounty: '403 403 403 200 404',
-} satisfies Record<MatrixUser, string>;
-
+// Household columns: ownVillage siblingVillage otherTownship otherCounty missing
 const READ_SENSITIVE = {
   ...READ,
   city: '403 403 403 403 404',
@@ -49,33 +33,7 @@ const READ_SENSITIVE = {
   hotline: '403 403 403 403 404',
 } satisfies Record<MatrixUser, string>;
 
-/** Writes: only village, township and county act on households; the others are refused before the lookup. */
-const WRITE = (ok: number) =>
-  everyone('403 403 403 403 403', {
-    anonymous: '401 401 401 401 401',
-    village: `${ok} 403 403 403 404`,
-    township: `${ok} ${ok} 403 403 404`,
-    county: `${ok} ${ok} ${ok} 403 404`,
-    othercounty: `403 403 403 ${ok} 404`,
-  });
-
-// Status strings per region column: ownVillage siblingVillage otherTownship otherCounty
-const LIST_BY_REGION = {
-  anonymous: '401 401 401 401',
-  village: '200 403 403 403',
-  township: '200 200 403 403',
-  county: '200 200 200 403',
-  city: '200 200 200 200',
-  province: '200 200 200 200',
-  national: '200 200 200 200',
-  department: '200 200 200 403',
-  hotline: '200 200 200 403',
-  sysadmin: '403 403 403 403',
-  secadmin: '403 403 403 403',
-  auditadmin: '403 403 403 403',
-  othercounty: '403 403 403 200',
-} satisfies Record<MatrixUser, string>;
-
+// Region columns: ownVillage siblingVillage otherTownship otherCounty
 const REGION_READ = { ...LIST_BY_REGION, sysadmin: '200 200 200 200', secadmin: '200 200 200 200', auditadmin: '200 200 200 200' };
 
 const WORK_ROLES_ONLY = everyone('200', { anonymous: '401', sysadmin: '403', secadmin: '403', auditadmin: '403' });

@@ -171,3 +171,37 @@ export async function householdVersion(ctx: MatrixContext, id: number): Promise<
   const r = await ctx.t.db.selectFrom('household').select('version').where('id', '=', id).executeTakeFirst();
   return r?.version ?? 1;
 }
+
+// —— Standard expectations of the SEC-1 policy, for matrices of new routes ——
+
+/** Household columns (ownVillage siblingVillage otherTownship otherCounty missing): work roles read within their subtree. */
+export const READ_BY_PLACE = {
+  anonymous: '401 401 401 401 401',
+  village: '200 403 403 403 404',
+  township: '200 200 403 403 404',
+  county: '200 200 200 403 404',
+  city: '200 200 200 200 404',
+  province: '200 200 200 200 404',
+  national: '200 200 200 200 404',
+  department: '200 200 200 403 404',
+  hotline: '200 200 200 403 404',
+  sysadmin: '403 403 403 403 403',
+  secadmin: '403 403 403 403 403',
+  auditadmin: '403 403 403 403 403',
+  othercounty: '403 403 403 200 404',
+} satisfies Record<MatrixUser, string>;
+
+/** Household columns: village, township and county write within their subtree; other roles are refused before the lookup. */
+export const HANDLING_WRITE = (ok: number) =>
+  everyone('403 403 403 403 403', {
+    anonymous: '401 401 401 401 401',
+    village: `${ok} 403 403 403 404`,
+    township: `${ok} ${ok} 403 403 404`,
+    county: `${ok} ${ok} ${ok} 403 404`,
+    othercounty: `403 403 403 ${ok} 404`,
+  });
+
+/** Region columns (ownVillage siblingVillage otherTownship otherCounty): work roles list within their subtree. */
+export const LIST_BY_REGION = Object.fromEntries(
+  Object.entries(READ_BY_PLACE).map(([user, s]) => [user, s.split(' ').slice(0, 4).join(' ')]),
+) as Record<MatrixUser, string>;

@@ -17,6 +17,8 @@ const HouseholdEditPage = lazy(() => import('./pages/HouseholdEditPage.tsx'));
 const UsersPage = lazy(() => import('./pages/UsersPage.tsx'));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
 const LoginLogPage = lazy(() => import('./pages/LoginLogPage.tsx'));
+const MeasuresPage = lazy(() => import('./pages/MeasuresPage.tsx'));
+const AssistanceGapsPage = lazy(() => import('./pages/AssistanceGapsPage.tsx'));
 const MemberChangeListPage = lazy(() => import('./pages/MemberChangeListPage.tsx'));
 const YearlyUpdatePage = lazy(() => import('./pages/YearlyUpdatePage.tsx'));
 
@@ -77,6 +79,8 @@ export function App() {
           <Route path="households/new" element={<HouseholdNewPage />} />
           <Route path="households/:id" element={<HouseholdDetailPage />} />
           <Route path="households/:id/edit" element={<HouseholdEditPage />} />
+          <Route path="measures" element={<MeasuresPage />} />
+          <Route path="assistance-gaps" element={<AssistanceGapsPage />} />
           <Route path="member-changes" element={<MemberChangeListPage />} />
           <Route path="yearly-updates" element={<YearlyUpdatePage />} />
           <Route path="users" element={<UsersPage />} />

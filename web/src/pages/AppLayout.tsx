@@ -6,6 +6,7 @@ import {
   AuditOutlined, DashboardOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, SafetyOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { CalendarOutlined, UserSwitchOutlined } from '@ant-design/icons';
+import { AlertOutlined, SolutionOutlined } from '@ant-design/icons';
 import { api, firstMessage } from '../api.ts';
 import { useMe } from '../auth.ts';
 import { WORK_ROLES } from '../labels.ts';
@@ -22,6 +23,8 @@ function menuFor(role: string): Item[] {
     return [
       { key: '/', icon: <DashboardOutlined />, label: '工作台' },
       { key: '/households', icon: <HomeOutlined />, label: '农户管理' },
+      { key: '/measures', icon: <SolutionOutlined />, label: '帮扶措施' },
+      ...(role !== 'department' && role !== 'hotline' ? [{ key: '/assistance-gaps', icon: <AlertOutlined />, label: '帮扶监管' }] : []),
       { key: '/member-changes', icon: <UserSwitchOutlined />, label: '人口自然增减' },
       { key: '/yearly-updates', icon: <CalendarOutlined />, label: '年度信息更新' },
     ];

@@ -6,6 +6,7 @@ import { EditOutlined, EyeInvisibleOutlined, EyeOutlined, PlusOutlined } from '@
 import { api } from '../api.ts';
 import { AssessmentSection } from '../components/AssessmentSection.tsx';
 import { ErrorResult } from '../components/ErrorResult.tsx';
+import { PlanSection } from '../components/PlanSection.tsx';
 import { MemberDrawer } from '../components/MemberDrawer.tsx';
 import { MemberChangeSection } from '../components/MemberChangeSection.tsx';
 import { RecordsSection } from '../components/RecordsSection.tsx';
@@ -154,6 +155,7 @@ export default function HouseholdDetailPage() {
       <MemberChangeSection household={h} />
       <RecordsSection household={h} />
       <AssessmentSection household={h} />
+      <PlanSection householdId={h.id} />
       <MemberDrawer
         householdId={h.id}
         member={drawer.member}
