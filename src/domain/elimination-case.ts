@@ -2,7 +2,7 @@ import { addMonths } from './deadlines.ts';
 import type { FieldError } from './validation.ts';
 import {
   announceStep, appraisalStep, closeStep, countyRejectStep, countyReturnStep, noticeEndStep, noticeRanRefusals,
-  noticeStartStep, submitterRefusals, townshipReturnStep, verificationStep,
+  noticeStartStep, objectionRefusals, submitterRefusals, townshipReturnStep, verificationStep,
 } from './procedure-steps.ts';
 import type { CaseFacts, Machine, Transition } from './workflow.ts';
 
@@ -42,9 +42,11 @@ function engineRefusals(facts: CaseFacts): FieldError[] {
   const a = facts.currentAssessment;
   if (!a) return [{ path: 'assessment', message: '缺少审批时的风险消除评估' }];
   if (a.eligible) return [];
-  return a.checks
+  const failed = a.checks
     .filter((c) => !c.passed)
     .map((c) => ({ path: `checks.${c.rule}`, message: `${c.message}（${c.clause}）` }));
+  // Not eligible is a refusal even when no check says why.
+  return failed.length ? failed : [{ path: 'assessment', message: '风险消除评估未判定为符合消除条件，不能批准（Q30）' }];
 }
 
 const verification: Transition = {
@@ -60,7 +62,7 @@ const townshipReview: Transition = {
   roles: ['township'],
   fields: ['opinion'],
   parse: (c, raw) => ({ opinion: c.string('opinion', raw.opinion, { required: true, max: 1000 }) }),
-  guard: (facts, _d, req) => noticeRanRefusals(facts, req.today),
+  guard: (facts, _d, req) => [...noticeRanRefusals(facts, req.today), ...objectionRefusals(facts)],
 };
 
 const countyApprove: Transition = {
@@ -74,6 +76,7 @@ const countyApprove: Transition = {
   guard: (facts, _d, req) => [
     ...submitterRefusals(facts, req.actor.id),
     ...noticeRanRefusals(facts, req.today),
+    ...objectionRefusals(facts),
     ...eliminationBarriers(facts, req.today),
     ...engineRefusals(facts),
   ],

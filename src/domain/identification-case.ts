@@ -1,7 +1,7 @@
 import type { FieldError } from './validation.ts';
 import {
   announceStep, appraisalStep, closeStep, consentRefusals, countyRejectStep, countyReturnStep, noticeEndStep,
-  noticeRanRefusals, noticeStartStep, submitterRefusals, townshipReturnStep, verificationStep,
+  noticeRanRefusals, noticeStartStep, objectionRefusals, submitterRefusals, townshipReturnStep, verificationStep,
 } from './procedure-steps.ts';
 import { dateNotAfterToday, lastStep, requiredReason, type CaseFacts, type Machine, type Transition } from './workflow.ts';
 
@@ -113,12 +113,6 @@ function engineRefusals(facts: CaseFacts, d: { category: string | null; reason: 
     { path: 'category', message: `审批时评估结论为“${RECOMMENDATION_NAMES[a.recommendation ?? ''] ?? '不纳入'}”；如经研判仍予纳入，须注明监测类别和理由（Q7、Q12）` },
     ...a.reasons.map((r) => ({ path: 'assessment', message: `${r.message}（${r.clause}）` })),
   ];
-}
-
-function objectionRefusals(facts: CaseFacts): FieldError[] {
-  return lastStep(facts, 'end_notice')?.data.objectionsUpheld
-    ? [{ path: 'state', message: '公示异议经核实成立，不能继续认定；请结案并说明原因（Q41）' }]
-    : [];
 }
 
 const enterSystem: Transition = {

@@ -1,5 +1,6 @@
 import { defaultParameters } from '../policy/parameters.ts';
 import { addDays, daysBetween } from './deadlines.ts';
+import { scanSensitive } from './notice-document.ts';
 import type { Role } from './roles.ts';
 import type { Check, FieldError } from './validation.ts';
 import { dateNotAfterToday, lastStep, requiredReason, type CaseFacts, type Transition } from './workflow.ts';
@@ -65,8 +66,10 @@ export const noticeStartStep: Transition = {
     const endOn = c.date('endOn', raw.endOn, { required: true });
     const objectionUnit = c.string('objectionUnit', raw.objectionUnit, { required: true, max: 100 });
     const objectionPhone = c.string('objectionPhone', raw.objectionPhone, { required: true, max: 30 });
-    // The objection line is an office line or 12317, never a person's mobile (Q47).
-    if (objectionPhone && /1[3-9]\d{9}/.test(objectionPhone)) c.fail('objectionPhone', '公示只能留办公电话或12317，不得公布个人手机号（Q47）');
+    // The objection line is an office line or 12317, never a person's mobile (Q47), however it
+    // is written (139 1234 5678, full-width digits): the same scan the printed notice must pass.
+    if (objectionPhone && scanSensitive(objectionPhone).length > 0) c.fail('objectionPhone', '公示只能留办公电话或12317，不得公布个人手机号（Q47）');
+    if (objectionUnit && scanSensitive(objectionUnit).length > 0) c.fail('objectionUnit', '异议受理单位不得写入手机号、身份证号等个人敏感信息（Q47）');
     if (startOn && endOn) {
       const min = defaultParameters().valueAt('village_notice_min_days', startOn);
       if (daysBetween(startOn, endOn) + 1 < min) c.fail('endOn', `公示期不少于${min}天（起止日均计入），至少到${addDays(startOn, min - 1)}（Q42）`);
@@ -108,6 +111,15 @@ export function noticeRanRefusals(facts: CaseFacts, today: string): FieldError[]
   if (today <= endOn || daysBetween(startOn, today) < min)
     return [{ path: 'state', message: `公示期${startOn}至${endOn}尚未期满（不少于${min}天，Q42），${addDays(endOn, 1)}起方可进行下一步` }];
   return [];
+}
+
+/** An objection to the village notice found true stops the procedure (Q41; elimination likewise, Q46). */
+export function objectionRefusals(facts: CaseFacts): FieldError[] {
+  if (!lastStep(facts, 'end_notice')?.data.objectionsUpheld) return [];
+  const message = facts.kind === 'elimination'
+    ? '公示异议经核实成立，不能标注风险消除；请结案并说明原因（Q46）'
+    : '公示异议经核实成立，不能继续认定；请结案并说明原因（Q41）';
+  return [{ path: 'state', message }];
 }
 
 /** Every counted member signed the authorization commitment, or another member signed for them in writing (Q22). */
