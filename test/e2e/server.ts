@@ -33,13 +33,14 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { households?: number } = {}): Promise<E2eServer> {
+/** `now`: the clock of sessions and deadlines (tests move it; sessions end after 30 idle minutes of it). */
+export async function startServer(opts: { households?: number; now?: () => Date } = {}): Promise<E2eServer> {
   const database = await openDatabase({ dataDir: 'memory://' });
   const report = await bootstrap(database);
   if (!report.firstAdmin) throw new Error('bootstrap did not create the first admin');
   const demo = await loadDemo(database.db, { seed: 1, households: opts.households ?? 200, county: '360731' });
   // webRoot left to its default: web/dist (built by the e2e global setup).
-  const app = await buildServer({ db: database.db });
+  const app = await buildServer({ db: database.db, now: opts.now });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('server has no port');

@@ -9,7 +9,9 @@ import { WORK_ROLES } from './labels.ts';
 const LoginPage = lazy(() => import('./pages/LoginPage.tsx'));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage.tsx'));
 const AppLayout = lazy(() => import('./pages/AppLayout.tsx'));
-const HomePage = lazy(() => import('./pages/HomePage.tsx'));
+const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage.tsx'));
+const CaseListPage = lazy(() => import('./pages/CaseListPage.tsx'));
+const CasePage = lazy(() => import('./pages/CasePage.tsx'));
 const HouseholdListPage = lazy(() => import('./pages/HouseholdListPage.tsx'));
 const HouseholdNewPage = lazy(() => import('./pages/HouseholdNewPage.tsx'));
 const HouseholdDetailPage = lazy(() => import('./pages/HouseholdDetailPage.tsx'));
@@ -48,7 +50,7 @@ function Landing() {
   if (role === 'system_admin') return <Navigate to="/users" replace />;
   if (role === 'audit_admin') return <Navigate to="/audit" replace />;
   if (role === 'security_admin') return <Navigate to="/login-log" replace />;
-  if (role && WORK_ROLES.includes(role)) return <HomePage />;
+  if (role && WORK_ROLES.includes(role)) return <WorkbenchPage />;
   return <PageSpin />;
 }
 
@@ -83,6 +85,8 @@ export function App() {
           <Route path="assistance-gaps" element={<AssistanceGapsPage />} />
           <Route path="member-changes" element={<MemberChangeListPage />} />
           <Route path="yearly-updates" element={<YearlyUpdatePage />} />
+          <Route path="cases" element={<CaseListPage />} />
+          <Route path="cases/:id" element={<CasePage />} />
           <Route path="users" element={<UsersPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="login-log" element={<LoginLogPage />} />

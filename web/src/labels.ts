@@ -137,3 +137,10 @@ Object.assign(AUDIT_ACTION, {
 
 /** Yuan with two decimals, written as the engine's reasons write them: 12345.6 → 12345.60 */
 export const yuan = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
+
+/** Lead sources of a case (PRC-1; src/domain/identification-case.ts LEAD_SOURCE_NAMES). */
+export const LEAD_SOURCE: LabelMap = {
+  self_report_miniprogram: '农户自主申报（小程序）', self_report_written: '农户自主申报（书面）', hotline_12317: '12317监督举报热线',
+  cadre_visit: '干部走访排查', screening: '重点人群筛查', department_warning: '行业部门预警', dibao_application: '新申请农村低保',
+  tekun_application: '新申请分散特困供养', new_risk: '风险消除后出现新风险（Q39）', review: '风险消除核查',
+};

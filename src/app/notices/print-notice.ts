@@ -22,7 +22,7 @@ const DEFAULT_CONTACT = { unit: '12317防止返贫监测帮扶热线', phone: '1
  * One household's entry, taken only from fields a notice may show (Q47): the head's name,
  * village group, category, household size and dates — never ID, phone, bank or health data.
  */
-async function entryOf(db: Db, c: CaseRow, withVillage: boolean): Promise<{ entry: NoticeEntry; notice?: Record<string, any> }> {
+async function entryOf(db: Db, c: CaseRow, type: NoticeType, withVillage: boolean): Promise<{ entry: NoticeEntry; notice?: Record<string, any> }> {
   const [h, members, steps, assessments] = await Promise.all([
     findHousehold(db, c.household_id),
     householdMembers(db, c.household_id),
@@ -43,7 +43,8 @@ async function entryOf(db: Db, c: CaseRow, withVillage: boolean): Promise<{ entr
       formerlyPoor: h!.formerly_poor,
       memberCount: counted || members.filter((m) => m.active).length,
       leadOn: c.lead_on,
-      decidedOn: c.decided_on ?? appraisal?.occurred_on ?? null,
+      // The village notice's date column is the appraisal's, also when reprinted after approval.
+      decidedOn: type === 'village_notice' ? appraisal?.occurred_on ?? null : c.decided_on,
       ...(withVillage ? { villageName: path.slice(-2).map((r) => r.name).join(' ') } : {}),
     },
     notice,
@@ -69,7 +70,7 @@ export async function printCaseNotice(db: Db, actor: Actor, caseId: number, q: {
   const type = (q.type === undefined ? 'village_notice' : check.oneOf('type', q.type, ['village_notice', 'county_announcement'] as const)) as NoticeType;
   const format = q.format === undefined ? 'html' : check.oneOf('format', q.format, ['html', 'xlsx'] as const);
   if (!check.ok) throw invalid(check.errors);
-  const { entry, notice } = await entryOf(db, c, false);
+  const { entry, notice } = await entryOf(db, c, type, false);
   if (type === 'village_notice' && !notice) throw unprocessable('type', '本案尚未开始村内公示（Q41、Q42）');
   if (type === 'county_announcement' && !c.decided_on) throw unprocessable('type', '县级尚未审批，不能生成公告（Q41）');
   const path = await regionPath(db, c.region_code);
@@ -116,7 +117,7 @@ export async function printCountyAnnouncement(db: Db, actor: Actor, q: { kind?: 
     .execute();
   if (cases.length === 0) throw unprocessable('from', '该期间内没有县级批准的案件');
   const entries = [];
-  for (const c of cases) entries.push((await entryOf(db, c, true)).entry);
+  for (const c of cases) entries.push((await entryOf(db, c, 'county_announcement', true)).entry);
   const name = (await regionPath(db, countyRegion)).find((r) => r.level === 3)?.name ?? '';
   return render(
     {

@@ -7,6 +7,7 @@ import {
 } from '@ant-design/icons';
 import { CalendarOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { AlertOutlined, SolutionOutlined } from '@ant-design/icons';
+import { FileSearchOutlined } from '@ant-design/icons';
 import { api, firstMessage } from '../api.ts';
 import { useMe } from '../auth.ts';
 import { WORK_ROLES } from '../labels.ts';
@@ -23,6 +24,7 @@ function menuFor(role: string): Item[] {
     return [
       { key: '/', icon: <DashboardOutlined />, label: '工作台' },
       { key: '/households', icon: <HomeOutlined />, label: '农户管理' },
+      { key: '/cases', icon: <FileSearchOutlined />, label: '案件' },
       { key: '/measures', icon: <SolutionOutlined />, label: '帮扶措施' },
       ...(role !== 'department' && role !== 'hotline' ? [{ key: '/assistance-gaps', icon: <AlertOutlined />, label: '帮扶监管' }] : []),
       { key: '/member-changes', icon: <UserSwitchOutlined />, label: '人口自然增减' },

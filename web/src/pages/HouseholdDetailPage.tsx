@@ -5,6 +5,7 @@ import { Alert, Button, Card, Descriptions, Space, Table, Tag, type Descriptions
 import { EditOutlined, EyeInvisibleOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
 import { api } from '../api.ts';
 import { AssessmentSection } from '../components/AssessmentSection.tsx';
+import { CaseSection } from '../components/CaseSection.tsx';
 import { ErrorResult } from '../components/ErrorResult.tsx';
 import { PlanSection } from '../components/PlanSection.tsx';
 import { MemberDrawer } from '../components/MemberDrawer.tsx';
@@ -152,6 +153,7 @@ export default function HouseholdDetailPage() {
       >
         <Table<Member> rowKey="id" size="middle" columns={columns} dataSource={h.members} pagination={false} scroll={{ x: 1500 }} />
       </Card>
+      <CaseSection household={h} />
       <MemberChangeSection household={h} />
       <RecordsSection household={h} />
       <AssessmentSection household={h} />
