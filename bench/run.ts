@@ -3,6 +3,7 @@
  * docs/benchmarks.md. Sizes are sane by default; `--households N` or `--province` scale up.
  *   - assess() throughput on generated households (one core)
  *   - threshold what-if over N stored households, on PGlite and on the PostgreSQL server
+ *   - workbench and case list with N cases, 20 concurrent users per role (PostgreSQL server)
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { generateHouseholds } from '../src/app/demo/generate-households.ts';
 import { insertSyntheticHouseholds } from '../src/app/demo/load-demo.ts';
 import { simulateThreshold } from '../src/app/assessment/simulate-threshold.ts';
 import { SYSTEM_ACTOR } from '../src/app/actor.ts';
+import { benchWorkbench } from './workbench.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -53,8 +55,7 @@ async function fill(database: Database, n: number) {
   return (Date.now() - started) / 1000;
 }
 
-async function whatIf(kind: string, database: Database) {
-  const fillSeconds = await fill(database, HOUSEHOLDS);
+async function whatIf(kind: string, database: Database, fillSeconds: number) {
   const actor = { ...SYSTEM_ACTOR, role: 'province' as const };
   const t = performance.now();
   const report = await simulateThreshold(database.db, actor, { threshold: 8000, asOf: '2023-06-15', regionCode: '360000000000' }, (d, total) =>
@@ -78,12 +79,12 @@ async function main() {
   if (!only || only === 'pglite') {
     const lite = await openDatabase({});
     try {
-      await whatIf('PGlite (in memory)', lite);
+      await whatIf('PGlite (in memory)', lite, await fill(lite, HOUSEHOLDS));
     } finally {
       await lite.close();
     }
   }
-  if (!only || only === 'postgres') {
+  if (!only || only === 'postgres' || only === 'workbench') {
     const admin = new pg.Client({ connectionString: SERVER_URL });
     await admin.connect();
     await admin.query('drop database if exists jb_bench');
@@ -92,7 +93,9 @@ async function main() {
     url.pathname = '/jb_bench';
     const server = await openDatabase({ url: url.toString() });
     try {
-      await whatIf('PostgreSQL 15 server', server);
+      const fillSeconds = await fill(server, HOUSEHOLDS);
+      if (only !== 'workbench') await whatIf('PostgreSQL 15 server', server, fillSeconds);
+      await benchWorkbench(server, log, { concurrency: 20, seconds: Number(flag('--seconds') ?? 10), today: '2023-06-15' });
     } finally {
       await server.close();
       await admin.query('drop database if exists jb_bench');

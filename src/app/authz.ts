@@ -29,6 +29,13 @@ export const POLICIES = {
   'yearly_update:read': WORK_ROLES,
   'yearly_update:write': HANDLING_ROLES,
   'yearly_update:open': ['county'],
+  'case:read': WORK_ROLES,
+  // A lead may come from a cadre, a line department's warning or a 12317 ticket (PRC-1).
+  'case:open': [...HANDLING_ROLES, 'department', 'hotline'],
+  // Which of these roles may take which step is the state machine's business (src/domain).
+  'case:step': HANDLING_ROLES,
+  'workbench:read': WORK_ROLES,
+  'scheduler:run': ['county', 'city', 'province', 'national', 'system_admin'],
   'user:manage': ['system_admin'],
   'security:manage': ['security_admin'],
   'login_log:read': ['security_admin', 'audit_admin'],

@@ -17,3 +17,4 @@ export const notFound = (message = '记录不存在') => new AppError(404, [{ pa
 export const stale = () =>
   new AppError(409, [{ path: 'version', message: '记录已被他人修改，请刷新后重试' }]);
 export const unprocessable = (path: string, message: string) => new AppError(422, [{ path, message }]);
+export const conflict = (path: string, message: string) => new AppError(409, [{ path, message }]);

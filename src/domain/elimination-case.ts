@@ -107,6 +107,6 @@ export const ELIMINATION_MACHINE: Machine = {
     countyRejectStep('rejected'),
     countyReturnStep,
     announceStep('approved', 'announced'),
-    closeStep(['lead', 'verified', 'appraised', 'noticed'], 'not_eliminated', '结案：暂不消除，继续帮扶'),
+    closeStep(['lead', 'verified', 'appraised', 'in_notice', 'noticed', 'township_reviewed'], 'not_eliminated', '结案：暂不消除，继续帮扶'),
   ],
 };

@@ -19,6 +19,7 @@ import { householdRecordRoutes } from './routes/household-records.ts';
 import { assessmentRoutes, simulationRoutes } from './routes/assessments.ts';
 import { assistanceRoutes } from './routes/assistance.ts';
 import { memberChangeRoutes } from './routes/member-changes.ts';
+import { caseRoutes } from './routes/cases.ts';
 
 export interface ServerOptions {
   db: Db;
@@ -85,6 +86,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(simulationRoutes);
       await api.register(assistanceRoutes);
       await api.register(memberChangeRoutes);
+      await api.register(caseRoutes);
       api.setNotFoundHandler((_req, reply) => reply.status(404).send({ errors: [{ path: '', message: '接口不存在' }] }));
     },
     { prefix: '/api/v1' },

@@ -66,20 +66,32 @@ export async function closeDeadlines(
 
 /** Marks open deadlines due soon or overdue as of `today`; returns how many are in each state. */
 export async function markDeadlines(trx: Db, today: string) {
-  await sql`update deadline set status = case
-      when due_on < ${today}::date then 'overdue'
-      when due_on <= ${today}::date + ${DUE_SOON_DAYS}::int then 'due_soon'
-      else 'open' end
-    where closed_on is null`.execute(trx);
-  const rows = await trx
-    .selectFrom('deadline')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('closed_on', 'is', null)
-    .groupBy('status')
-    .execute();
-  const counts = { open: 0, due_soon: 0, overdue: 0 };
-  for (const r of rows) counts[r.status as keyof typeof counts] = Number(r.n);
-  return counts;
+  // Only rows whose state changes are written, so a daily run touches few rows at province scale.
+  await sql`update deadline set status = s.next
+    from (select id, case
+            when due_on < ${today}::date then 'overdue'
+            when due_on <= ${today}::date + ${DUE_SOON_DAYS}::int then 'due_soon'
+            else 'open' end as next
+          from deadline where closed_on is null) s
+    where deadline.id = s.id and deadline.status <> s.next`.execute(trx);
+  await sql`delete from deadline_summary`.execute(trx);
+  await sql`insert into deadline_summary (region_code, overdue, due_soon, open_total, computed_for)
+    select rpad(substr(d.region_code, 1, l.len), 12, '0'),
+           count(*) filter (where d.status = 'overdue'), count(*) filter (where d.status = 'due_soon'), count(*), ${today}::date
+    from deadline d cross join (values (2), (4), (6), (9), (12)) as l(len)
+    where d.closed_on is null
+    group by 1`.execute(trx);
+  const all = await sql<{ overdue: number; due_soon: number; open: number }>`select
+      coalesce(sum(overdue), 0)::int as overdue, coalesce(sum(due_soon), 0)::int as due_soon, coalesce(sum(open_total), 0)::int as open
+    from deadline_summary where region_code like '__0000000000'`.execute(trx);
+  const r = all.rows[0]!;
+  return { open: r.open - r.overdue - r.due_soon, due_soon: r.due_soon, overdue: r.overdue };
+}
+
+/** Overdue / due-soon counts of the direct children of a region, as of the last scheduler run. */
+export async function deadlineSummaryOf(db: Db, codes: string[]) {
+  if (codes.length === 0) return [];
+  return db.selectFrom('deadline_summary').selectAll().where('region_code', 'in', codes).execute();
 }
 
 export async function recordSchedulerRun(trx: Db, job: string, ranFor: string, at: Date, summary: unknown) {

@@ -19,7 +19,7 @@ function groupBy<T extends Record<string, any>>(rows: T[], key = 'household_id')
 export async function loadHouseholdBundles(db: Db, households: HouseholdRow[]) {
   const ids = households.map((h) => h.id);
   if (ids.length === 0) return [];
-  const [members, incomes, claims, expenses, risks] = await Promise.all([
+  const [members, incomes, claims, expenses, risks, measures] = await Promise.all([
     // Members who left by a natural decrease too (REG-5): registryInput counts them before their left_on.
     db.selectFrom('member').selectAll().where('household_id', 'in', ids)
       .where((eb) => eb.or([eb('active', '=', true), eb('left_on', 'is not', null)])).orderBy('id').execute(),
@@ -27,11 +27,14 @@ export async function loadHouseholdBundles(db: Db, households: HouseholdRow[]) {
     recordsOf(db, 'claims', ids),
     recordsOf(db, 'expenses', ids),
     recordsOf(db, 'risks', ids),
+    // Assistance measures, for the elimination checks (Q37 substantive measures).
+    db.selectFrom('measure').select(['household_id', 'type', 'developmental', 'status', 'planned_start', 'period_end'])
+      .where('household_id', 'in', ids).orderBy('id').execute(),
   ]);
   const by = {
     members: groupBy((members as MemberRow[]).filter((m) => m.active)),
     formerMembers: groupBy((members as MemberRow[]).filter((m) => !m.active)), incomes: groupBy(incomes), claims: groupBy(claims),
-    expenses: groupBy(expenses), risks: groupBy(risks),
+    expenses: groupBy(expenses), risks: groupBy(risks), measures: groupBy(measures),
   };
   return households.map((h) => ({
     household: h,
@@ -41,5 +44,6 @@ export async function loadHouseholdBundles(db: Db, households: HouseholdRow[]) {
     claims: by.claims.get(h.id) ?? [],
     expenses: by.expenses.get(h.id) ?? [],
     risks: by.risks.get(h.id) ?? [],
+    measures: by.measures.get(h.id) ?? [],
   }));
 }

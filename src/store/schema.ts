@@ -172,6 +172,120 @@ export interface RiskRecordTable extends Omit<RecordBase, 'amount_fen'> {
   resolved_on: string | null;
 }
 
+export interface WorkflowCaseTable {
+  id: Generated<number>;
+  kind: string;
+  household_id: number;
+  county_code: string;
+  region_code: string;
+  source: string;
+  lead_on: string;
+  lead_note: string | null;
+  source_ref: string | null;
+  department_kind: string | null;
+  previous_case_id: number | null;
+  state: string;
+  next_roles: Generated<string>;
+  due_on: string | null;
+  green_channel: Generated<boolean>;
+  green_entered_on: string | null;
+  category: string | null;
+  decided_on: string | null;
+  outcome: string | null;
+  outcome_reason: string | null;
+  created_by: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface CaseStepTable {
+  id: Generated<number>;
+  case_id: number;
+  county_code: string;
+  action: string;
+  from_state: string;
+  to_state: string;
+  occurred_on: string;
+  actor_id: number;
+  actor_name: string;
+  actor_role: string;
+  reason: string | null;
+  data: Json;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface CaseConsentTable {
+  id: Generated<number>;
+  case_id: number;
+  county_code: string;
+  member_id: number;
+  signed_on: string;
+  delegate_member_id: number | null;
+  delegation_note: string | null;
+  recorded_by: number;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface CaseAssessmentTable {
+  id: Generated<number>;
+  case_id: number;
+  county_code: string;
+  stage: string;
+  as_of: string;
+  engine_version: string;
+  parameters: Json;
+  input: Json;
+  result: Json;
+  created_at: Generated<Timestamp>;
+}
+
+export interface DeadlineTable {
+  id: Generated<number>;
+  county_code: string;
+  region_code: string;
+  household_id: number | null;
+  case_id: number | null;
+  subject_type: string;
+  subject_id: number;
+  kind: string;
+  clause: string;
+  responsible_role: string;
+  opened_on: string;
+  due_on: string;
+  closed_on: string | null;
+  status: Generated<string>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface DeadlineSummaryTable {
+  region_code: string;
+  overdue: number;
+  due_soon: number;
+  open_total: number;
+  computed_for: string;
+}
+
+export interface HouseholdNotificationTable {
+  id: Generated<number>;
+  household_id: number;
+  county_code: string;
+  case_id: number | null;
+  event: string;
+  channel: string;
+  content: string;
+  notified_on: string;
+  recorded_by: number;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface SchedulerRunTable {
+  job: string;
+  last_success_at: Timestamp;
+  ran_for: string;
+  summary: Json;
+}
+
 export interface MemberChangeTable {
   id: Generated<number>;
   household_id: number;
@@ -269,6 +383,14 @@ export interface DB {
   claim_record: ClaimRecordTable;
   expense_record: ExpenseRecordTable;
   risk_record: RiskRecordTable;
+  workflow_case: WorkflowCaseTable;
+  case_step: CaseStepTable;
+  case_consent: CaseConsentTable;
+  case_assessment: CaseAssessmentTable;
+  deadline: DeadlineTable;
+  household_notification: HouseholdNotificationTable;
+  deadline_summary: DeadlineSummaryTable;
+  scheduler_run: SchedulerRunTable;
   member_change: MemberChangeTable;
   household_yearly_update: HouseholdYearlyUpdateTable;
   assistance_plan: AssistancePlanTable;

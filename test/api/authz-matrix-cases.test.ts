@@ -41,7 +41,8 @@ const LIST = everyone('200 200 200 200 200', {
 
 // County columns: the county of ownVillage, of siblingVillage, of otherTownship (the same county), the other county.
 /** The county announcement covers a whole county: only users whose region covers the county print it. */
-const COUNTY_ANNOUNCEMENT = { ...LIST_BY_REGION, village: '403 403 403 403', township: '403 403 403 403' };
+// Below the county: their own county's announcement, limited to their own part of it.
+const COUNTY_ANNOUNCEMENT = { ...LIST_BY_REGION, village: '200 200 200 403', township: '200 200 200 403' };
 
 const WORK_ROLES_ONLY = everyone('200', { anonymous: '401', sysadmin: '403', secadmin: '403', auditadmin: '403' });
 const ONLY = (users: MatrixUser[], ok = '200') => everyone('403', { anonymous: '401', ...Object.fromEntries(users.map((u) => [u, ok])) });
@@ -154,11 +155,12 @@ const ROWS: MatrixRow[] = [
       url: `${API}/notices/county-announcement?countyCode=${countyCodeOf(ctx.regionCode(target))}&from=2024-03-01&to=${TODAY}&format=html`,
     }),
     expect: COUNTY_ANNOUNCEMENT,
-    check: (res, _c, { target }) => {
+    check: (res, _c, { target, user }) => {
       if (res.statusCode !== 200) return;
-      // Every case the county approved in the period, and nothing of the other county.
+      // Every case the county approved in the period that the user may see, and nothing else.
       const county = countyCodeOf(ctx.regionCode(target));
-      const [inCounty, elsewhere] = [PLACES.filter((p) => countyCodeOf(ctx.regionCode(p)) === county), PLACES.filter((p) => countyCodeOf(ctx.regionCode(p)) !== county)];
+      const mine = (p: (typeof PLACES)[number]) => countyCodeOf(ctx.regionCode(p)) === county && sees(user, p);
+      const [inCounty, elsewhere] = [PLACES.filter(mine), PLACES.filter((p) => !mine(p))];
       expectHtmlNotice(res, inCounty.map((p) => HEAD_NAMES[p]), elsewhere.map((p) => HEAD_NAMES[p]));
     },
   }),
@@ -167,9 +169,9 @@ const ROWS: MatrixRow[] = [
     route: 'GET /notices/county-announcement',
     targets: NO_TARGET,
     request: () => ({ method: 'GET', url: `${API}/notices/county-announcement?from=2024-03-01&to=${TODAY}&format=html` }),
-    // Above the county the county must be named (400); below it the county is not in the user's region (403).
+    // Above the county the county must be named (400); below it, the user's own county.
     expect: everyone('200', {
-      anonymous: '401', village: '403', township: '403', city: '400', province: '400', national: '400', sysadmin: '403', secadmin: '403', auditadmin: '403',
+      anonymous: '401', city: '400', province: '400', national: '400', sysadmin: '403', secadmin: '403', auditadmin: '403',
     }),
     check: (res, _c, { user }) => {
       if (res.statusCode === 400) expect(errorText(res.body)).toMatch(/请选择县/);

@@ -201,6 +201,10 @@ describe(`green channel (${TEST_DB_KIND})`, () => {
     await k.okStep('village', c.id, 'green_confirm_village', { facts: '车祸', notifyChannel: 'in_person' });
     await k.okStep('township', c.id, 'green_confirm_township', { facts: '属实', notifyChannel: 'in_person' });
     await k.okStep('county', c.id, 'green_enter', { category: 'sudden_severe_hardship', notifyChannel: 'phone' });
+    // Measures start at once (Q29).
+    await k.ok('village', 'POST', `/households/${hh.id}/plan`, {
+      caseId: c.id, measures: [{ type: 'temporary_assistance', description: '临时救助', plannedStart: k.today() }],
+    });
     k.advance(40);
     const overdue = await k.ok('county', 'GET', '/cases?green=true&overdue=true&status=open');
     expect(overdue.items.map((i: any) => i.id)).toContain(c.id);
@@ -209,6 +213,8 @@ describe(`green channel (${TEST_DB_KIND})`, () => {
     expect(exited).toMatchObject({ state: 'green_exit', outcome: 'green_exit' });
     expect(exited.household).toMatchObject({ monitoringStatus: 'none', identifiedOn: null });
     expect(exited.notifications.at(-1)).toMatchObject({ event: 'green_exit', channel: 'phone' });
+    const measures = await sql<{ status: string; suspended_reason: string }>`select status, suspended_reason from measure where household_id = ${hh.id}`.execute(k.db);
+    expect(measures.rows).toEqual([{ status: 'suspended', suspended_reason: expect.stringContaining('退出绿色通道') }]);
   });
 
   it('green channel only for a sudden disaster or accident risk (Q29)', async () => {

@@ -148,6 +148,7 @@ export type AnyRecord = IncomeRecord | ClaimRecord | ExpenseRecord | RiskRecord;
 
 /** The assessment contract (/work/shared/spec/assessment-contract.md): the engine's own types. */
 import type { AssessmentInput, AssessmentResult } from '../../src/policy/types.ts';
+import type { IncomeComponents } from '../../src/policy/explain.ts';
 export type {
   AssessmentInput, AssessmentResult, EliminationCheck as AssessmentCheck, Reason as AssessmentReason,
 } from '../../src/policy/types.ts';
@@ -157,4 +158,6 @@ export interface AssessmentExplanation {
   /** The contract input the registry built (members are `m<member id>`). */
   input: AssessmentInput;
   result: AssessmentResult;
+  /** Window income by type, paid claims and compliant expenditure (yuan), as assess() counted them. */
+  components: IncomeComponents;
 }

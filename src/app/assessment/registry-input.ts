@@ -1,4 +1,4 @@
-import type { AssessmentInput } from '../../policy/types.ts';
+import type { AssessmentInput, Measure } from '../../policy/types.ts';
 import type { HouseholdRow, MemberRow } from '../../store/households.ts';
 
 /** The records of one household the assessment reads, as stored. */
@@ -11,6 +11,8 @@ export interface HouseholdRecords {
   claims: Record<string, any>[];
   expenses: Record<string, any>[];
   risks: Record<string, any>[];
+  /** Assistance measures (elimination only reads them). */
+  measures?: { type: string; developmental: boolean; status: string; planned_start: string; period_end: string | null }[];
 }
 
 export interface RegistryInputOptions {
@@ -74,7 +76,9 @@ export function registryInput(r: HouseholdRecords, o: RegistryInputOptions): Ass
       category: r.household.monitoring_category,
       naturalElimination: !!o.naturalElimination,
       guaranteesSecured: !household.risks!.some((k) => GUARANTEE_RISKS.has(k.type) && !k.resolved),
-      measures: [],
+      measures: (r.measures ?? []).map((m) => ({
+        type: m.type, developmental: m.developmental, status: m.status as Measure['status'], from: m.planned_start.slice(0, 7), to: m.period_end?.slice(0, 7) ?? null,
+      })),
     });
   }
   return input;

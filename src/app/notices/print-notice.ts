@@ -1,7 +1,7 @@
 import { NoticeDocumentError, type NoticeDocument, type NoticeEntry } from '../../domain/notice-document.ts';
 import { Check } from '../../domain/validation.ts';
 import { CASE_KINDS } from '../../domain/case-machines.ts';
-import { countyCodeOf } from '../../domain/region-code.ts';
+import { countyCodeOf, regionLevel } from '../../domain/region-code.ts';
 import type { CaseKind } from '../../domain/workflow.ts';
 import type { AssessmentInput } from '../../policy/types.ts';
 import { caseAssessments, caseSteps, type CaseRow } from '../../store/cases.ts';
@@ -10,7 +10,7 @@ import { regionPath } from '../../store/regions.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize, scopePattern } from '../authz.ts';
-import { AppError, invalid, unprocessable } from '../errors.ts';
+import { AppError, forbidden, invalid, unprocessable } from '../errors.ts';
 import { countedMemberIds, loadScopedCase } from '../cases/case-facts.ts';
 import { renderNoticeHtml } from './render-notice-html.ts';
 import { renderNoticeXlsx } from './render-notice-xlsx.ts';
@@ -101,7 +101,9 @@ export async function printCountyAnnouncement(db: Db, actor: Actor, q: { kind?: 
   if (from && to && from > to) check.fail('to', '结束日期不能早于开始日期');
   if (!check.ok) throw invalid(check.errors);
   const countyRegion = `${county}000000`;
-  authorize(actor, 'case:read', countyRegion);
+  // The announcement is the county's; a township or village user gets their own part of their county's.
+  if (regionLevel(actor.regionCode) <= 3) authorize(actor, 'case:read', countyRegion);
+  else if (countyCodeOf(actor.regionCode) !== county) throw forbidden('只能打印本县的公告');
   const cases = await db
     .selectFrom('workflow_case')
     .selectAll()

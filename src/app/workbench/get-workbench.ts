@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { CASE_KIND_NAMES, stateName } from '../../domain/case-machines.ts';
 import { DEADLINE_RULES, daysLeftText, deadlineStatus, type DeadlineKind } from '../../domain/deadlines.ts';
-import { regionLevel, subtreePrefix } from '../../domain/region-code.ts';
 import type { CaseKind } from '../../domain/workflow.ts';
 import { lastSchedulerRun } from '../../store/deadlines.ts';
 import type { Db } from '../../store/transaction.ts';
@@ -9,9 +8,9 @@ import type { Actor } from '../actor.ts';
 import { authorize, scopePattern } from '../authz.ts';
 
 const SUPERVISORS = ['township', 'county', 'city', 'province', 'national'];
-/** Code length of the next level down, for "overdue by subordinate region". */
-const CHILD_PREFIX: Record<number, number> = { 1: 4, 2: 6, 3: 9, 4: 12 };
 const TASK_LIMIT = 100;
+/** Roles that take case steps; supervisors only watch (their work is the overdue counts). */
+const STEP_ROLES = ['village', 'township', 'county'];
 
 /**
  * 待办: the tasks of the actor's region and role, nearest due date first, with days left or
@@ -24,7 +23,7 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
   const scope = scopePattern(actor);
   const role = `%,${actor.role},%`;
   const [caseTasks, deadlineTasks, totals] = await Promise.all([
-    db
+    !STEP_ROLES.includes(actor.role) ? [] : db
       .selectFrom('workflow_case as c')
       .leftJoin('region as r', 'r.code', 'c.region_code')
       .select([
@@ -51,15 +50,7 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
       .orderBy('d.id')
       .limit(TASK_LIMIT)
       .execute(),
-    db
-      .selectFrom('deadline')
-      .select([
-        sql<number>`count(*) filter (where due_on < ${today}::date)`.as('overdue'),
-        sql<number>`count(*) filter (where due_on >= ${today}::date and due_on <= ${today}::date + 3)`.as('due_soon'),
-      ])
-      .where('closed_on', 'is', null)
-      .where('region_code', 'like', scope)
-      .executeTakeFirstOrThrow(),
+    db.selectFrom('deadline_summary').selectAll().where('region_code', '=', actor.regionCode).executeTakeFirst(),
   ]);
 
   const tasks = [
@@ -97,29 +88,23 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
   return {
     today,
     tasks,
-    totals: { overdue: Number(totals.overdue), dueSoon: Number(totals.due_soon) },
-    overdueByRegion: SUPERVISORS.includes(actor.role) ? await overdueByRegion(db, actor, today) : [],
+    // Counts as of the scheduler's last run (an aggregate, not a scan per page view).
+    totals: { overdue: totals?.overdue ?? 0, dueSoon: totals?.due_soon ?? 0, open: totals?.open_total ?? 0, computedFor: totals?.computed_for ?? null },
+    overdueByRegion: SUPERVISORS.includes(actor.role) ? await overdueByRegion(db, actor) : [],
     scheduler: run ? { lastSuccessAt: run.last_success_at, ranFor: run.ran_for } : null,
   };
 }
 
-/** Overdue deadlines counted by the actor's direct subordinate regions. */
-async function overdueByRegion(db: Db, actor: Actor, today: string) {
-  const len = CHILD_PREFIX[regionLevel(actor.regionCode)];
-  if (!len) return [];
-  const child = sql<string>`rpad(substr(d.region_code, 1, ${sql.lit(len)}), 12, '0')`;
+/** Overdue deadlines counted by the actor's direct subordinate regions (from the scheduler's summary). */
+async function overdueByRegion(db: Db, actor: Actor) {
   const rows = await db
-    .selectFrom('deadline as d')
-    .select([child.as('code'), (eb) => eb.fn.countAll<number>().as('overdue')])
-    .where('d.closed_on', 'is', null)
-    .where('d.due_on', '<', today)
-    .where('d.region_code', 'like', `${subtreePrefix(actor.regionCode)}%`)
-    .groupBy(child)
+    .selectFrom('region as r')
+    .innerJoin('deadline_summary as s', 's.region_code', 'r.code')
+    .select(['r.code', 'r.name', 's.overdue', 's.due_soon'])
+    .where('r.parent_code', '=', actor.regionCode)
+    .where('s.overdue', '>', 0)
     .execute();
-  if (rows.length === 0) return [];
-  const names = await db.selectFrom('region').select(['code', 'name']).where('code', 'in', rows.map((r) => r.code)).execute();
-  const nameOf = new Map(names.map((n) => [n.code, n.name]));
   return rows
-    .map((r) => ({ regionCode: r.code, regionName: nameOf.get(r.code) ?? r.code, overdue: Number(r.overdue) }))
+    .map((r) => ({ regionCode: r.code, regionName: r.name, overdue: r.overdue, dueSoon: r.due_soon }))
     .sort((a, b) => b.overdue - a.overdue || a.regionCode.localeCompare(b.regionCode));
 }

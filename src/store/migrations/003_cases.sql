@@ -102,6 +102,16 @@ create index deadline_region_idx on deadline (region_code text_pattern_ops) wher
 create index deadline_case_idx on deadline (case_id);
 create index deadline_subject_idx on deadline (subject_type, subject_id);
 
+-- Open deadlines counted per region node (every level), refreshed by the deadline scheduler:
+-- supervisors' overdue counts read these few rows instead of scanning the province's deadlines.
+create table deadline_summary (
+  region_code  text primary key,
+  overdue      int not null,
+  due_soon     int not null,
+  open_total   int not null,
+  computed_for date not null
+);
+
 create table household_notification (
   id           bigserial primary key,
   household_id bigint not null references household (id),
