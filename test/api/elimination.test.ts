@@ -85,9 +85,14 @@ describe(`risk elimination (${TEST_DB_KIND})`, () => {
     expect((await k.ok('county', 'GET', `/households/${hh.id}`)).monitoringStatus).toBe('eliminated');
 
     // Q39: a new risk opens a new identification case, linked to the history.
-    await k.ok('county', 'POST', `/households/${hh.id}/risks`, { type: 'accident', selfResolvable: false, foundOn: k.today() });
-    const again = await k.ok('village', 'POST', '/cases', { householdId: hh.id, source: 'new_risk', leadOn: k.today() });
-    expect(again).toMatchObject({ kind: 'identification', previousCaseId: c.id });
+    const risk = await k.ok('village', 'POST', `/households/${hh.id}/risks`, { type: 'accident', selfResolvable: false, foundOn: k.today() });
+    expect(risk.openedCaseId).toEqual(expect.any(Number));
+    const again = await k.ok('county', 'GET', `/cases/${risk.openedCaseId}`);
+    expect(again).toMatchObject({ kind: 'identification', source: 'new_risk', leadOn: k.today(), previousCaseId: c.id, state: 'lead' });
+    expect(again.deadlines[0]).toMatchObject({ kind: 'lead_to_identification', clause: 'Q42' });
+    // A second risk joins the open case instead of opening another.
+    const second = await k.ok('village', 'POST', `/households/${hh.id}/risks`, { type: 'illness', selfResolvable: false, foundOn: k.today() });
+    expect(second.openedCaseId).toBeUndefined();
   });
 
   it('the county cannot approve while a check fails; the refusal lists each failed check with its clause', async () => {

@@ -8,7 +8,7 @@ import { appendAudit } from '../../store/audit.ts';
 import { findCase, lastClosedCaseOf, openCaseOf } from '../../store/cases.ts';
 import { openDeadline } from '../../store/deadlines.ts';
 import { findHousehold, memberByIdNumber, type HouseholdRow } from '../../store/households.ts';
-import { inTransaction, type Db } from '../../store/transaction.ts';
+import { inTransaction, type Db, type Tx } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { AppError, conflict, invalid, notFound, unprocessable } from '../errors.ts';
@@ -62,34 +62,47 @@ export async function openCase(db: Db, actor: Actor, raw: unknown, today: string
   }
 
   return inTransaction(db, async (trx) => {
-    const open = await openCaseOf(trx, h.id, kind!);
-    if (open) throw conflict('householdId', `该户已有办理中的${kind === 'elimination' ? '风险消除' : '识别'}案件（编号${open.id}），新线索请在该案件中核实`);
-    const previous = h.monitoring_status === 'eliminated' ? await lastClosedCaseOf(trx, h.id) : undefined;
-    const machine = machineFor(kind!);
-    const inserted = await trx
-      .insertInto('workflow_case')
-      .values({
-        kind: kind!, household_id: h.id, county_code: h.county_code, region_code: h.region_code,
-        source: source!,
-        lead_on: leadOn!, lead_note: leadNote, source_ref: sourceRef,
-        department_kind: actor.role === 'department' ? actor.departmentKind : null,
-        previous_case_id: previous?.id ?? null,
-        state: 'lead', next_roles: nextRoles(machine, 'lead').join(','), created_by: actor.id,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const caseId = Number(inserted.id);
-    if (kind === 'identification')
-      await openDeadline(trx, {
-        kind: 'lead_to_identification', openedOn: leadOn!, countyCode: h.county_code, regionCode: h.region_code,
-        householdId: h.id, caseId, subjectType: 'case', subjectId: caseId,
-      });
-    await appendAudit(trx, {
-      actor, action: 'case.open', objectType: 'workflow_case', objectId: caseId, countyCode: h.county_code,
-      after: { kind, householdId: h.id, source, leadOn, sourceRef, previousCaseId: previous?.id ?? null },
-    });
+    const caseId = await insertCase(trx, actor, h, { kind: kind!, source: source!, leadOn: leadOn!, leadNote, sourceRef });
     return caseView(trx, actor, (await findCase(trx, caseId))!, today);
   });
+}
+
+/**
+ * Inserts a case in the caller's transaction: one open case per household and kind (409 names
+ * the open one), linked to the household's last closed case when its risk had been eliminated
+ * (Q39), with the 15-day deadline of an identification (Q42) and its audit entry.
+ */
+export async function insertCase(
+  trx: Tx,
+  actor: Actor,
+  h: HouseholdRow,
+  o: { kind: CaseKind; source: string; leadOn: string; leadNote?: string | null; sourceRef?: string | null },
+): Promise<number> {
+  const open = await openCaseOf(trx, h.id, o.kind);
+  if (open) throw conflict('householdId', `该户已有办理中的${o.kind === 'elimination' ? '风险消除' : '识别'}案件（编号${open.id}），新线索请在该案件中核实`);
+  const previous = h.monitoring_status === 'eliminated' ? await lastClosedCaseOf(trx, h.id) : undefined;
+  const inserted = await trx
+    .insertInto('workflow_case')
+    .values({
+      kind: o.kind, household_id: h.id, county_code: h.county_code, region_code: h.region_code,
+      source: o.source, lead_on: o.leadOn, lead_note: o.leadNote ?? null, source_ref: o.sourceRef ?? null,
+      department_kind: actor.role === 'department' ? actor.departmentKind : null,
+      previous_case_id: previous?.id ?? null,
+      state: 'lead', next_roles: nextRoles(machineFor(o.kind), 'lead').join(','), created_by: actor.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const caseId = Number(inserted.id);
+  if (o.kind === 'identification')
+    await openDeadline(trx, {
+      kind: 'lead_to_identification', openedOn: o.leadOn, countyCode: h.county_code, regionCode: h.region_code,
+      householdId: h.id, caseId, subjectType: 'case', subjectId: caseId,
+    });
+  await appendAudit(trx, {
+    actor, action: 'case.open', objectType: 'workflow_case', objectId: caseId, countyCode: h.county_code,
+    after: { kind: o.kind, householdId: h.id, source: o.source, leadOn: o.leadOn, sourceRef: o.sourceRef ?? null, previousCaseId: previous?.id ?? null },
+  });
+  return caseId;
 }
 
 async function householdOf(db: Db, actor: Actor, o: Record<string, unknown>): Promise<HouseholdRow> {

@@ -1,5 +1,8 @@
 import { checkRecord, RECORD_KIND_NAMES, RECORD_TABLES, recordView, type RecordKind } from '../../domain/household-records.ts';
 import { Check } from '../../domain/validation.ts';
+import { chinaDate } from '../../domain/clock.ts';
+import { insertCase } from '../cases/open-case.ts';
+import { openCaseOf } from '../../store/cases.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { findRecord, recordsOf } from '../../store/household-records.ts';
 import { householdMembers } from '../../store/households.ts';
@@ -39,7 +42,7 @@ export async function listRecords(db: Db, actor: Actor, householdId: number) {
   return out;
 }
 
-export async function addRecord(db: Db, actor: Actor, kind: RecordKind, householdId: number, raw: unknown) {
+export async function addRecord(db: Db, actor: Actor, kind: RecordKind, householdId: number, raw: unknown, today = chinaDate(new Date())) {
   const h = await writableHousehold(db, actor, householdId);
   const c = new Check();
   const cols = checkRecord(kind, c, raw);
@@ -54,6 +57,11 @@ export async function addRecord(db: Db, actor: Actor, kind: RecordKind, househol
       .executeTakeFirstOrThrow();
     const view = recordView(kind, row);
     await appendAudit(trx, { actor, action: `${kind}.create`, objectType: 'household', objectId: householdId, countyCode: h.county_code, after: view });
+    // Q39: a new risk of a household whose risk was eliminated starts a new identification case.
+    if (kind === 'risks' && h.monitoring_status === 'eliminated' && !(row as Record<string, unknown>).resolved && !(await openCaseOf(trx, householdId, 'identification'))) {
+      const caseId = await insertCase(trx, actor, h, { kind: 'identification', source: 'new_risk', leadOn: ((row as Record<string, unknown>).found_on as string | null) ?? today, leadNote: '风险消除后出现新的风险（Q39）' });
+      return { ...view, openedCaseId: caseId };
+    }
     return view;
   });
 }

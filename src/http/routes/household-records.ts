@@ -3,6 +3,7 @@ import { addRecord, listRecords, updateRecord, voidRecord } from '../../app/hous
 import { notFound } from '../../app/errors.ts';
 import { isRecordKind, type RecordKind } from '../../domain/household-records.ts';
 import { actorOf } from '../session.ts';
+import { chinaDate } from '../../domain/clock.ts';
 
 const tags = ['收入支出与风险'];
 type P = { Params: { id: string; kind: string; recordId: string } };
@@ -18,7 +19,7 @@ export async function householdRecordRoutes(app: FastifyInstance) {
     listRecords(app.db, actorOf(req), Number(req.params.id)),
   );
   app.post<P>('/households/:id/:kind', { schema: { tags, summary: '新增记录（kind = incomes | claims | expenses | risks）' } }, async (req, reply) =>
-    reply.status(201).send(await addRecord(app.db, actorOf(req), kindOf(req.params.kind), Number(req.params.id), req.body)),
+    reply.status(201).send(await addRecord(app.db, actorOf(req), kindOf(req.params.kind), Number(req.params.id), req.body, chinaDate(app.now()))),
   );
   app.patch<P>('/households/:id/:kind/:recordId', { schema: { tags, summary: '修改记录（须带 version）' } }, (req) =>
     updateRecord(app.db, actorOf(req), kindOf(req.params.kind), Number(req.params.id), Number(req.params.recordId), req.body),
