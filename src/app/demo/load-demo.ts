@@ -1,7 +1,7 @@
 import { padRegionCode } from '../../domain/region-code.ts';
 import { chinaDate } from '../../domain/clock.ts';
 import { seededRandom } from '../../domain/random.ts';
-import { DEPARTMENT_KINDS, type Role } from '../../domain/roles.ts';
+import { DEPARTMENT_KIND_NAMES, DEPARTMENT_KINDS, type Role } from '../../domain/roles.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
 import { findUserByUsername } from '../../store/users.ts';
@@ -77,7 +77,7 @@ export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: numbe
     { username: 'hotline', role: 'hotline', regionCode: county, displayName: '12317坐席' },
     { username: 'secadmin', role: 'security_admin', regionCode: province, displayName: '安全管理员' },
     { username: 'auditor', role: 'audit_admin', regionCode: province, displayName: '审计管理员' },
-    ...DEPARTMENT_KINDS.map((k) => ({ username: `dept_${k}`, role: 'department' as Role, regionCode: county, displayName: `县${k}部门`, departmentKind: k })),
+    ...DEPARTMENT_KINDS.map((k) => ({ username: `dept_${k}`, role: 'department' as Role, regionCode: county, displayName: `${names.get(county)}${DEPARTMENT_KIND_NAMES[k]}部门`, departmentKind: k })),
   ];
   for (const u of users)
     if (!(await findUserByUsername(db, u.username)))
