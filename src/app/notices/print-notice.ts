@@ -44,7 +44,8 @@ async function entryOf(db: Db, c: CaseRow, type: NoticeType, withVillage: boolea
       memberCount: counted || members.filter((m) => m.active).length,
       leadOn: c.lead_on,
       // The village notice's date column is the appraisal's, also when reprinted after approval.
-      decidedOn: type === 'village_notice' ? appraisal?.occurred_on ?? null : c.decided_on,
+      // Identification date = approval date, or the green-channel entry date (Q45).
+      decidedOn: type === 'village_notice' ? appraisal?.occurred_on ?? null : c.green_channel && c.kind === 'identification' ? c.green_entered_on : c.decided_on,
       ...(withVillage ? { villageName: path.slice(-2).map((r) => r.name).join(' ') } : {}),
     },
     notice,
