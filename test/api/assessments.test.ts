@@ -171,7 +171,7 @@ describe(`assessment API (${TEST_DB_KIND})`, () => {
     const auditAfter = (await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
     expect(auditAfter).toBe(auditBefore);
     expect((await t.as('county').post(`${API}/simulations/threshold`, { threshold: 'abc' })).statusCode).toBe(400);
-    expect((await t.as('village2').post(`${API}/simulations/threshold`, { threshold: 8000, regionCode: t.regions.villageA })).statusCode).toBe(400);
+    expect((await t.as('village2').post(`${API}/simulations/threshold`, { threshold: 8000, regionCode: t.regions.villageA })).statusCode).toBe(403);
     // Village B's cadre sees none of village A's households.
     expect((await t.as('village2').post(`${API}/simulations/threshold`, { threshold: 8000, asOf: '2023-06-15' })).json().households).toBe(0);
   });

@@ -6,7 +6,7 @@ import { loadHouseholdBundles } from '../../store/household-bundle.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
-import { invalid } from '../errors.ts';
+import { forbidden, invalid } from '../errors.ts';
 import { registryInput } from './registry-input.ts';
 
 export interface SimulationRequest {
@@ -46,8 +46,9 @@ export function checkSimulationRequest(actor: Actor, raw: Record<string, unknown
   if (!isIsoDate(asOf)) errors.push({ path: 'asOf', message: '日期格式应为 YYYY-MM-DD' });
   const regionCode = (raw.regionCode as string | undefined) ?? actor.regionCode;
   if (!isRegionCode(regionCode)) errors.push({ path: 'regionCode', message: '区划代码应为12位数字' });
-  else if (!isInSubtree(actor.regionCode, regionCode)) errors.push({ path: 'regionCode', message: '该区划不在您的管辖区域内' });
   if (errors.length) throw invalid(errors);
+  // A region outside the user's area is a refusal (403), like every other scoped route.
+  if (!isInSubtree(actor.regionCode, regionCode)) throw forbidden('该区划不在您的管辖区域内');
   return { threshold: threshold as number, asOf, regionCode };
 }
 
