@@ -1,3 +1,4 @@
+import { chinaDate } from './clock.ts';
 import { idNumberFacts, idNumberProblem } from './id-number.ts';
 import { isRegionCode, regionLevel } from './region-code.ts';
 import { Check, type FieldError } from './validation.ts';
@@ -118,6 +119,7 @@ export function checkMember(c: Check, base: string, raw: unknown, partial = fals
       else {
         out.idNumber = id.toUpperCase();
         const facts = idNumberFacts(out.idNumber);
+        if (facts.birthDate > chinaDate(new Date())) c.fail(p('idNumber'), `身份证号中的出生日期 ${facts.birthDate} 晚于今天`);
         const birth = o.birthDate === undefined || o.birthDate === null ? facts.birthDate : c.date(p('birthDate'), o.birthDate);
         if (birth && birth !== facts.birthDate) c.fail(p('birthDate'), `出生日期与身份证号不一致（身份证号为 ${facts.birthDate}）`);
         const sex = o.sex === undefined || o.sex === null ? facts.sex : c.oneOf(p('sex'), o.sex, ['male', 'female'] as const);

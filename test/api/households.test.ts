@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { API, createTestApp, type TestApp } from '../helpers/app.ts';
 import { TEST_DB_KIND } from '../helpers/db.ts';
 import { householdBody, memberBody } from '../helpers/households.ts';
-import { checkDigit } from '../../src/domain/id-number.ts';
+import { checkDigit, makeIdNumber } from '../../src/domain/id-number.ts';
 
 const ID_NUMBER = /\d{17}[\dX]/;
 
@@ -60,6 +60,13 @@ describe(`households API [${TEST_DB_KIND}]`, () => {
           { path: 'household.povertyExitYear', message: '不能大于2020' },
         ]),
       );
+    });
+
+    it('answers 400 for an ID number whose birth date lies in the future', async () => {
+      const unborn = makeIdNumber('360731', '2099-01-01', 11, 'male');
+      const res = await t.as('village').post(`${API}/households`, householdBody(t.regions.villageA, { members: [memberBody({ idNumber: unborn })] }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toContainEqual({ path: 'members[0].idNumber', message: '身份证号中的出生日期 2099-01-01 晚于今天' });
     });
 
     it('answers 400 for a person already registered in another household', async () => {
