@@ -8,45 +8,25 @@
  * printed notice shows the head's name and no ID number, phone, bank account or health data.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { chinaDate } from '../../src/domain/clock.ts';
+import type { Browser } from 'playwright-core';
 import { addDays } from '../../src/domain/deadlines.ts';
 import { findSensitive } from '../../src/domain/notice-document.ts';
+import { loginAgain, modal, movableClock, openStep, pickHousehold, submit, waitForState } from './case-flow.ts';
 import { DEMO_PASSWORD, launchBrowser, loginThroughUi, newPage, screenshot, selectOption, startServer, type E2eServer } from './server.ts';
 
-const DAY_MS = 86_400_000;
-let offset = 0;
 /** The server's clock: real time, moved forward by the test. */
-const clock = () => new Date(Date.now() + offset);
-const today = () => chinaDate(clock());
+const clock = movableClock();
+const today = clock.today;
 
 let env: E2eServer;
 let browser: Browser;
 let household: { id: number; headName: string; formerlyPoor: boolean; idNumbers: string[]; phones: string[] };
 
-/** A household of the cadre's village that is not monitored and is within the monitoring range (Q10). */
-async function pickHousehold(villageCode: string) {
-  const rows = await env.database.db
-    .selectFrom('household as h')
-    .innerJoin('member as m', (j) => j.onRef('m.household_id', '=', 'h.id').on('m.relation', '=', 'head'))
-    .select(['h.id', 'h.formerly_poor', 'm.name'])
-    .where('h.region_code', '=', villageCode)
-    .where('h.monitoring_status', '=', 'none')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('workflow_case as c').select('c.id').whereRef('c.household_id', '=', 'h.id'))))
-    .orderBy('h.id')
-    .execute();
-  for (const r of rows) {
-    const a = await env.api('village', 'GET', `/api/v1/households/${r.id}/assessment`);
-    if (a.status === 200 && a.body.withinRange) return r;
-  }
-  throw new Error(`no unmonitored household within the monitoring range in ${villageCode}`);
-}
-
 beforeAll(async () => {
-  env = await startServer({ now: clock });
+  env = await startServer({ now: clock.now });
   browser = await launchBrowser();
   const village = env.login('village');
-  const h = await pickHousehold(village.regionCode);
+  const h = await pickHousehold(env, village.regionCode);
   // An illness the household cannot resolve by itself: within range + risk → identify (Q7, Q10).
   const risk = await env.api('village', 'POST', `/api/v1/households/${h.id}/risks`, { type: 'illness', selfResolvable: false, foundOn: addDays(today(), -2) });
   expect(risk.status, JSON.stringify(risk.body)).toBe(201);
@@ -63,24 +43,6 @@ afterAll(async () => {
   await browser?.close();
   await env?.close();
 });
-
-const modal = (page: Page) => page.locator('.ant-modal:visible');
-const caseState = (page: Page) => page.getByTestId('case-state').first();
-
-async function openStep(page: Page, label: string) {
-  await page.getByTestId('step-buttons').getByRole('button', { name: label, exact: true }).click();
-  await modal(page).waitFor();
-}
-
-/** Submits the open modal and waits for it to close. */
-async function submit(page: Page, button: RegExp = /^提\s*交$/) {
-  await modal(page).getByRole('button', { name: button }).click();
-  await modal(page).waitFor({ state: 'detached' });
-}
-
-async function waitForState(page: Page, name: string) {
-  await expect.poll(() => caseState(page).textContent()).toBe(name);
-}
 
 describe('identification case in the browser (PRC-1…8)', () => {
   test('lead → verification → consents → appraisal → notice → (5 days) → result → township → county approval; notice without ID numbers', async () => {
@@ -190,13 +152,8 @@ describe('identification case in the browser (PRC-1…8)', () => {
     await waitForState(page, '村内公示中');
 
     // Five days later the session has ended (30 idle minutes): log in again, back to the case.
-    offset += 5 * DAY_MS;
-    await page.reload();
-    await page.waitForURL('**/login');
-    await page.locator('#login_username').fill('village');
-    await page.locator('#login_password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`**/cases/${caseId}`);
+    clock.advance(5);
+    await loginAgain(page, 'village');
 
     // 登记公示结果: no objections.
     await openStep(page, '登记公示结果');

@@ -182,7 +182,7 @@ function ProposedMeasures() {
 }
 
 interface StepForm {
-  initial?: (today: string) => Values;
+  initial?: (today: string, c: CaseView) => Values;
   intro?: (c: CaseView) => ReactNode;
   fields: (c: CaseView, today: string) => ReactNode;
 }
@@ -264,18 +264,24 @@ const STEP_FORMS: Record<string, StepForm> = {
     ),
   },
   township_review: {
-    initial: () => ({ proposedMeasures: [{}] }),
-    intro: () => info('村级上报拟纳入名单时同时上报帮扶措施；乡镇审核时须提出拟采取的帮扶措施（Q27）。'),
-    fields: () => (
+    // Measures are proposed with the identification list (Q27); an elimination review gives its opinion only.
+    initial: (_today, c) => (c.kind === 'elimination' ? {} : { proposedMeasures: [{}] }),
+    intro: (c) =>
+      info(c.kind === 'elimination'
+        ? '乡镇审核村级提出的风险消除名单，报县级审核批准（Q46）。'
+        : '村级上报拟纳入名单时同时上报帮扶措施；乡镇审核时须提出拟采取的帮扶措施（Q27）。'),
+    fields: (c) => (
       <>
         <TextItem name="opinion" rows={3} max={1000} />
-        <ProposedMeasures />
+        {c.kind !== 'elimination' && <ProposedMeasures />}
       </>
     ),
   },
   township_return: reasonOnly,
   county_approve: {
     intro: (c) => {
+      if (c.kind === 'elimination')
+        return info('批准时系统按当日数据重新评估本户，各项风险消除条件均满足方可批准；批准之日即为风险消除日期，有期限的帮扶措施继续落实到期（Q28、Q30–Q37）。');
       const a = c.assessments.filter((x) => x.stage === 'verification').at(-1)?.result;
       return info(
         <>
@@ -284,7 +290,7 @@ const STEP_FORMS: Record<string, StepForm> = {
         </>,
       );
     },
-    fields: () => (
+    fields: (c) => c.kind === 'elimination' ? null : (
       <>
         <CategoryItem optional extra="不选则按评估结论确定类别" />
         <TextItem name="reason" rows={3} max={1000} optional />
@@ -365,7 +371,7 @@ export function StepModal({ view, step, today, onClose }: { view: CaseView; step
       title={step.label}
       name="step"
       width={step.action === 'township_review' ? 760 : 640}
-      initialValues={def.initial?.(today) ?? {}}
+      initialValues={def.initial?.(today, view) ?? {}}
       intro={def.intro?.(view)}
       onClose={onClose}
       onStale={() => void qc.invalidateQueries({ queryKey: caseKey(view.id) })}

@@ -10,7 +10,7 @@ import { useMe } from '../auth.ts';
 import { ErrorResult } from '../components/ErrorResult.tsx';
 import { ConsentModal, isBackwardStep, NoStepsHint, StepButtons } from '../components/CaseStepForms.tsx';
 import { PageSpin } from '../App.tsx';
-import { HANDLING_ROLES, label, MONITORING_CATEGORY, MONITORING_STATUS, MONITORING_STATUS_COLOR, RECOMMENDATION, RECOMMENDATION_COLOR, ROLE, yuan } from '../labels.ts';
+import { ELIMINATION_CHECK, HANDLING_ROLES, label, MONITORING_CATEGORY, MONITORING_STATUS, MONITORING_STATUS_COLOR, RECOMMENDATION, RECOMMENDATION_COLOR, ROLE, yuan } from '../labels.ts';
 import {
   APPRAISAL_FORM, APPRAISAL_RESULT, ASSESSMENT_STAGE, DUE_STATUS_COLOR, NOT_IDENTIFIED_REASON, NOTIFY_CHANNEL, PROPOSED_MEASURE,
   STEP_FIELD, stateColor, useCase, useServerToday,
@@ -347,13 +347,25 @@ export default function CasePage() {
           scroll={{ x: 900 }}
           locale={{ emptyText: '入户核实时留存评估快照' }}
           expandable={{
-            rowExpandable: (a) => a.result.reasons.length > 0,
+            rowExpandable: (a) => a.result.reasons.length > 0 || a.result.checks.length > 0,
             expandedRowRender: (a) => (
-              <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-                {a.result.reasons.map((r, i) => (
-                  <li key={i}>{r.message} <Tag color="blue">{r.clause}</Tag></li>
-                ))}
-              </ul>
+              <>
+                <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+                  {a.result.reasons.map((r, i) => (
+                    <li key={i}>{r.message} <Tag color="blue">{r.clause}</Tag></li>
+                  ))}
+                </ul>
+                {a.result.checks.length > 0 && (
+                  <ul style={{ margin: '8px 0 0', paddingInlineStart: 20 }} data-testid="case-elimination-checks">
+                    {a.result.checks.map((k) => (
+                      <li key={k.rule}>
+                        {label(ELIMINATION_CHECK, k.rule)}：{k.passed ? <Tag color="green">通过</Tag> : <Tag color="red">未通过</Tag>}
+                        {k.message} <Tag color="blue">{k.clause}</Tag>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </>
             ),
           }}
         />
