@@ -3,6 +3,7 @@
  * already holds N households, the real server on a port, and 20 concurrent users per role
  * issuing requests back to back. Reports p50/p95/p99 latency per route and role.
  */
+import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Database } from '../src/store/connection.ts';
 import { buildServer } from '../src/http/server.ts';
@@ -40,22 +41,13 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** `concurrency` clients each sending the next request as soon as the last one answered, for `ms`. */
+/** Runs the load generator in a worker thread (bench/load-worker.mjs) and summarises its latencies. */
 async function load(url: string, cookie: string, concurrency: number, ms: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        const t = performance.now();
-        const res = await fetch(url, { headers: { cookie } });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t);
-        if (res.status !== 200) errors++;
-      }
-    }),
-  );
+  const { latencies, errors } = await new Promise<{ latencies: number[]; errors: number }>((resolve, reject) => {
+    const w = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: { url, cookie, concurrency, ms } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
   latencies.sort((a, b) => a - b);
   return { n: latencies.length, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / (ms / 1000) };
 }

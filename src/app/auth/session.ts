@@ -1,5 +1,6 @@
 import { isRole, type DepartmentKind } from '../../domain/roles.ts';
-import { logLogin, readPasswordPolicy } from '../../store/users.ts';
+import { logLogin } from '../../store/users.ts';
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../../domain/password-policy.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { sessionId } from './login.ts';
@@ -19,10 +20,12 @@ export async function resumeSession(db: Db, token: string | undefined, now = new
     .selectFrom('user_session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
     .select(['s.last_seen_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_kind', 'u.region_code', 'u.must_change_password', 'u.disabled'])
+    // The idle-timeout policy comes in the same round trip (this runs on every request).
+    .select((eb) => eb.selectFrom('security_setting').select('value').where('key', '=', 'password_policy').as('policy'))
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
-  const policy = await readPasswordPolicy(db);
+  const policy = { ...DEFAULT_PASSWORD_POLICY, ...((row.policy as Partial<PasswordPolicy> | null) ?? {}) };
   if (row.disabled || now.getTime() - new Date(row.last_seen_at).getTime() > policy.idleMinutes * 60_000) {
     await db.deleteFrom('user_session').where('id', '=', id).execute();
     await logLogin(

@@ -4,7 +4,7 @@ import { LEAD_SOURCE_NAMES } from '../../domain/identification-case.ts';
 import { Check } from '../../domain/validation.ts';
 import type { CaseKind } from '../../domain/workflow.ts';
 import { CATEGORY_NAMES } from '../../policy/labels.ts';
-import { listCases as listCaseRows } from '../../store/cases.ts';
+import { CASE_COUNT_CAP, listCases as listCaseRows } from '../../store/cases.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize, scopePattern } from '../authz.ts';
@@ -46,6 +46,8 @@ export async function listCases(db: Db, actor: Actor, q: CaseListQuery, today: s
   });
   return {
     total,
+    // More than CASE_COUNT_CAP: `total` is a lower bound (the UI says "超过…条").
+    totalCapped: total > CASE_COUNT_CAP,
     page,
     pageSize,
     items: rows.map((r) => ({

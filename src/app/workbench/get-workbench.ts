@@ -8,9 +8,12 @@ import type { Actor } from '../actor.ts';
 import { authorize, scopePattern } from '../authz.ts';
 
 const SUPERVISORS = ['township', 'county', 'city', 'province', 'national'];
-const TASK_LIMIT = 100;
+/** The nearest tasks; the totals and the case list give the rest. */
+const TASK_LIMIT = 50;
 /** Roles that take case steps; supervisors only watch (their work is the overdue counts). */
 const STEP_ROLES = ['village', 'township', 'county'];
+/** Roles that own some kind of deadline themselves (the rest follow the case's next step). */
+const DEADLINE_OWNERS = new Set<string>(Object.values(DEADLINE_RULES).map((r) => r.responsibleRole));
 
 /**
  * 待办: the tasks of the actor's region and role, nearest due date first, with days left or
@@ -22,7 +25,7 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
   authorize(actor, 'workbench:read');
   const scope = scopePattern(actor);
   const role = `%,${actor.role},%`;
-  const [caseTasks, deadlineTasks, totals] = await Promise.all([
+  const [caseTasks, deadlineTasks, totals, run] = await Promise.all([
     !STEP_ROLES.includes(actor.role) ? [] : db
       .selectFrom('workflow_case as c')
       .leftJoin('region as r', 'r.code', 'c.region_code')
@@ -37,7 +40,7 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
       .orderBy('c.id')
       .limit(TASK_LIMIT)
       .execute(),
-    db
+    !DEADLINE_OWNERS.has(actor.role) ? [] : db
       .selectFrom('deadline as d')
       .leftJoin('region as r', 'r.code', 'd.region_code')
       .select(['d.id', 'd.kind', 'd.case_id', 'd.household_id', 'd.region_code', 'r.name as region_name', 'd.due_on', 'd.clause',
@@ -51,6 +54,7 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
       .limit(TASK_LIMIT)
       .execute(),
     db.selectFrom('deadline_summary').selectAll().where('region_code', '=', actor.regionCode).executeTakeFirst(),
+    lastSchedulerRun(db, 'deadlines'),
   ]);
 
   const tasks = [
@@ -84,7 +88,6 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
       daysLeftText: t.dueOn ? daysLeftText(t.dueOn, today) : '无时限',
     }));
 
-  const run = await lastSchedulerRun(db, 'deadlines');
   return {
     today,
     tasks,

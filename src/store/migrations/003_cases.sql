@@ -35,6 +35,9 @@ create index workflow_case_household_idx on workflow_case (household_id);
 -- One open case of a kind per household: a second lead joins the open case instead.
 create unique index workflow_case_one_open_idx on workflow_case (household_id, kind) where outcome is null;
 
+-- Lists and the workbench show each case's household head: a small partial index answers that.
+create index member_head_idx on member (household_id, id) include (name) where relation = 'head';
+
 create table case_step (
   id           bigserial primary key,
   case_id      bigint not null references workflow_case (id),

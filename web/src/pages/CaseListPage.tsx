@@ -69,7 +69,7 @@ export default function CaseListPage() {
 
   const query = useQuery({
     queryKey: ['cases', filters, page, pageSize],
-    queryFn: () => api.get<Page<CaseListItem>>('/cases', { ...filters, page, pageSize }),
+    queryFn: () => api.get<Page<CaseListItem> & { totalCapped?: boolean }>('/cases', { ...filters, page, pageSize }),
     placeholderData: keepPreviousData,
   });
 
@@ -140,7 +140,8 @@ export default function CaseListPage() {
             total: query.data?.total ?? 0,
             showSizeChanger: true,
             pageSizeOptions: [10, 20, 50, 100],
-            showTotal: (t) => `共 ${t} 件`,
+            // Above 2,000 the server stops counting (a province's list would otherwise count every page view).
+            showTotal: (t) => (query.data?.totalCapped ? `超过 ${t - 1} 件，请用条件筛选` : `共 ${t} 件`),
             onChange: (p, ps) => {
               const next = new URLSearchParams(params);
               next.set('page', String(ps !== pageSize ? 1 : p));
