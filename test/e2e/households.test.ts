@@ -110,7 +110,7 @@ describe('village cadre: household registry in the browser', () => {
     createdId = newId;
     createdHead = headName;
     await page.getByText(`农户详情：${headName}户`).waitFor();
-    const detailText = await page.locator('.ant-table').textContent();
+    const detailText = await page.getByTestId('members').locator('.ant-table').textContent();
     expect(detailText).toContain(maskIdNumber(headId));
     expect(detailText).toContain(maskIdNumber(spouseId));
     expect(detailText).not.toContain(headId);
@@ -120,7 +120,7 @@ describe('village cadre: household registry in the browser', () => {
     await page.getByRole('button', { name: /查看敏感信息/ }).click();
     await page.getByTestId('reveal-notice').waitFor();
     expect(await page.getByTestId('reveal-notice').textContent()).toContain('留痕');
-    expect(await page.locator('.ant-table').textContent()).toContain(headId);
+    expect(await page.getByTestId('members').locator('.ant-table').textContent()).toContain(headId);
     const logged = await env.database.db
       .selectFrom('audit_log').select('seq').where('action', '=', 'household.read_sensitive').where('object_id', '=', String(newId)).execute();
     expect(logged.length).toBeGreaterThanOrEqual(1);

@@ -141,6 +141,7 @@ export default function HouseholdDetailPage() {
         <Descriptions items={info} column={{ xs: 1, md: 2, xl: 3 }} size="small" bordered />
       </Card>
       <Card
+        data-testid="members"
         title={`家庭成员（${h.members.length}人）`}
         extra={
           h.canEdit && (
