@@ -1,6 +1,7 @@
 import { padRegionCode } from '../../domain/region-code.ts';
-import { chinaDate } from '../../domain/clock.ts';
 import { seededRandom } from '../../domain/random.ts';
+import { loadDemoCases } from './demo-cases.ts';
+import { chinaDate } from '../../domain/clock.ts';
 import { DEPARTMENT_KIND_NAMES, DEPARTMENT_KINDS, type Role } from '../../domain/roles.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
@@ -104,8 +105,9 @@ export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: numbe
     .values(villages.map((v) => ({ region_code: v.code, year, rural_registered_population: rnd.int(800, 3200) })))
     .onConflict((oc) => oc.columns(['region_code', 'year']).doNothing())
     .execute();
+  const cases = await loadDemoCases(db, sibling!.code, chinaDate(new Date()));
   await inTransaction(db, (trx) =>
-    appendAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.load', objectType: 'demo', objectId: o.county, countyCode: o.county, after: { seed: o.seed, households: o.households } }),
+    appendAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.load', objectType: 'demo', objectId: o.county, countyCode: o.county, after: { seed: o.seed, households: o.households, cases } }),
   );
   const logins: DemoLogin[] = users.map((u) => ({ username: u.username, role: u.role, regionCode: u.regionCode, regionName: names.get(u.regionCode) ?? '', note: u.note }));
   return { logins, password: DEMO_PASSWORD, households: households.length };
