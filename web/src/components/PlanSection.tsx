@@ -58,7 +58,10 @@ export function PlanSection({ householdId }: { householdId: number }) {
   const q = useQuery({ queryKey: planKey(householdId), queryFn: () => api.get<HouseholdPlan>(`/households/${householdId}/plan`) });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [change, setChange] = useState<{ measure: MeasureView; to: string } | null>(null);
-  const refresh = () => void qc.invalidateQueries({ queryKey: planKey(householdId) });
+  // Publishing closes the case's plan deadline (Q27): the case list and workbench change too.
+  const refresh = () => {
+    for (const key of [planKey(householdId), ['household-cases'], ['cases'], ['workbench']]) void qc.invalidateQueries({ queryKey: key });
+  };
   const close = () => setDialog(null);
 
   if (q.isPending) return <Card title="帮扶计划与措施" loading style={{ marginTop: 16 }} />;
