@@ -499,14 +499,21 @@ describe('identification preconditions, each refused with its clause', () => {
       ['dibao_application', '该户已纳入农村低保，无需识别'],
       ['tekun_application', '正在领取特困供养金'],
       ['tekun_application', '已是特困供养对象'],
+      ['dibao_application', '享受农村最低生活保障'],
+      ['dibao_application', '该户是低保户'],
     ])('for a %s, “%s” is refused naming Q8', (source, reason) => {
       const r = refusal(facts('verified', { source }), 'close', TOWNSHIP, { reason, reasonCode: 'other' });
       expect(r.status).toBe(400);
       expect(r.errors).toEqual([{ path: 'reason', message: '“已享受低保/特困”不能作为不纳入监测的理由：新申请低保、特困的农户须按监测条件逐户研判（Q8）' }]);
     });
 
-    it('for a dibao application, a reason judged on the identification conditions is accepted', () => {
-      expect(close('dibao_application', '人均纯收入高于监测范围，无返贫致贫风险').to).toBe('not_identified');
+    it.each([
+      '人均纯收入高于监测范围，无返贫致贫风险',
+      '申请低保，经核实人均纯收入高于监测范围且无刚性支出',
+      '不是低保对象，收入稳定',
+      '没有低保，家庭有稳定务工收入',
+    ])('for a dibao application, a reason judged on the identification conditions is accepted: “%s”', (reason) => {
+      expect(close('dibao_application', reason).to).toBe('not_identified');
     });
 
     it.each(LEAD_SOURCES.filter((s) => s !== 'dibao_application' && s !== 'tekun_application'))('for a lead from %s the same text is accepted', (source) => {

@@ -36,7 +36,9 @@ export const NOT_IDENTIFIED_REASONS = ['above_range_no_hardship', 'risk_self_res
 const RECOMMENDATION_NAMES: Record<string, string> = { track: '暂不纳入、持续跟踪', review: '需进一步核实', exclude: '不纳入' };
 const CATEGORIES = ['unstable_out_of_poverty', 'marginal_at_risk', 'sudden_severe_hardship'] as const;
 const FALLBACK_APPLICATION_SOURCES = ['dibao_application', 'tekun_application'];
-const ALREADY_FALLBACK_TEXT = /(已|正在)?(享受|纳入|领取|申请|有|是).{0,4}(低保|特困)/;
+// A reason asserting the household already has dibao/特困 (享受/纳入/领取/是/有…低保), not one that
+// merely mentions the application or denies it (申请低保, 不是低保对象, 没有低保).
+const ALREADY_FALLBACK_TEXT = /(?<![不没未非无])(已经?|正在)?(享受|纳入|领取|获得|是|有)(了|着)?[^，。；,;不没未非无]{0,4}(低保|特困|最低生活保障)/;
 
 export const IDENTIFICATION_STATES = {
   lead: '线索待核实',
