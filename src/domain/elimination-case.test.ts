@@ -76,7 +76,7 @@ const BODIES: Record<string, [Record<string, unknown>, string]> = {
   county_reject: [{ reason: '收入尚不稳定' }, 'rejected'],
   county_return: [{ reason: '请补充务工收入证明' }, 'noticed'],
   announce: [{ announcedOn: '2024-06-19' }, 'announced'],
-  close: [{ reason: '大病复发，继续帮扶' }, 'not_eliminated'],
+  close: [{ reason: '大病复发，继续帮扶', reasonCode: 'risk_not_resolved' }, 'not_eliminated'],
 };
 
 const STATES = [...M.path, ...M.terminal.filter((s) => !M.path.includes(s))];
@@ -155,7 +155,8 @@ describe('elimination machine: illegal transitions', () => {
     ['county_reject', 'township_reviewed', {}, 'reason'],
     ['county_return', 'township_reviewed', { reason: '' }, 'reason'],
     ['announce', 'approved', { announcedOn: '2024-06-10' }, 'announcedOn'],
-    ['close', 'noticed', { reason: 'x'.repeat(501) }, 'reason'],
+    ['close', 'noticed', { reason: 'x'.repeat(501), reasonCode: 'other' }, 'reason'],
+    ['close', 'noticed', { reason: '说明', reasonCode: 'whatever' }, 'reasonCode'],
   ] as const)('%s from %s with an invalid body → 400 at %s', (action, state, body, path) => {
     const t = M.transitions.find((x) => x.action === action)!;
     const r = refused(elimination(state), action, by(t.roles[0]!), body);
@@ -215,7 +216,7 @@ describe('elimination barriers (Q34, Q37)', () => {
     expect(to(elimination('verified', barred), 'record_appraisal', CADRE, BODIES.record_appraisal![0])).toBe('appraised');
     expect(to(elimination('noticed', barred), 'township_review', TOWN, BODIES.township_review![0])).toBe('township_reviewed');
     // Closing is how such a case ends.
-    expect(to(elimination('verified', barred), 'close', COUNTY, { reason: '兜底保障户，暂不消除（Q34）' })).toBe('not_eliminated');
+    expect(to(elimination('verified', barred), 'close', COUNTY, { reason: '兜底保障户，暂不消除（Q34）', reasonCode: 'fallback_household' })).toBe('not_eliminated');
   });
 });
 
@@ -277,7 +278,7 @@ describe('elimination approval (Q30–Q33, Q42, Q46)', () => {
     const message = { path: 'state', message: '公示异议经核实成立，不能标注风险消除；请结案并说明原因（Q46）' };
     expect(refused(elimination('noticed', { steps: upheld }), 'township_review', TOWN, BODIES.township_review![0]).errors).toEqual([message]);
     expect(refused(reviewed({ steps: [...upheld, HISTORY[4]!] }), 'county_approve', COUNTY, {}).errors).toEqual([message]);
-    expect(to(elimination('noticed', { steps: upheld }), 'close', TOWN, { reason: '公示异议成立，暂不消除' })).toBe('not_eliminated');
+    expect(to(elimination('noticed', { steps: upheld }), 'close', TOWN, { reason: '公示异议成立，暂不消除', reasonCode: 'objection_upheld' })).toBe('not_eliminated');
   });
 
   it('is refused to anyone who prepared the case (four eyes), also the rejection', () => {

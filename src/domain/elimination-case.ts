@@ -12,6 +12,9 @@ import type { CaseFacts, Machine, Transition } from './workflow.ts';
  * elimination assessment (Q30–Q37) runs at verification and again at approval.
  */
 
+/** Why an elimination case ends without eliminating the risk (help goes on). */
+export const NOT_ELIMINATED_REASONS = ['income_not_stable', 'risk_not_resolved', 'guarantees_not_secured', 'measures_not_implemented', 'fallback_household', 'objection_upheld', 'other'] as const;
+
 export const ELIMINATION_STATES = {
   lead: '待核实',
   verified: '已入户核实',
@@ -107,6 +110,8 @@ export const ELIMINATION_MACHINE: Machine = {
     countyRejectStep('rejected'),
     countyReturnStep,
     announceStep('approved', 'announced'),
-    closeStep(['lead', 'verified', 'appraised', 'in_notice', 'noticed', 'township_reviewed'], 'not_eliminated', '结案：暂不消除，继续帮扶'),
+    closeStep(['lead', 'verified', 'appraised', 'in_notice', 'noticed', 'township_reviewed'], 'not_eliminated', '结案：暂不消除，继续帮扶', (c, raw) => {
+      c.oneOf('reasonCode', raw.reasonCode, NOT_ELIMINATED_REASONS);
+    }),
   ],
 };

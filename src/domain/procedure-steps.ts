@@ -97,6 +97,7 @@ export const noticeEndStep: Transition = {
     const summary = c.string('objectionSummary', raw.objectionSummary, { max: 2000 });
     if (objections && !summary) c.fail('objectionSummary', '有异议时须写明异议内容及核实处理情况');
     const upheld = raw.objectionsUpheld === undefined ? false : c.boolean('objectionsUpheld', raw.objectionsUpheld);
+    if (upheld && objections === 0) c.fail('objectionsUpheld', '没有异议时不能认定异议成立');
     return { objections, objectionSummary: summary, objectionsUpheld: upheld ?? false };
   },
   guard: (facts, _data, req) => noticeRanRefusals(facts, req.today),

@@ -196,6 +196,10 @@ export const NOT_IDENTIFIED_REASON: LabelMap = {
   not_rural_registration: '非农村户籍', appraisal_not_passed: '民主评议未通过', objection_upheld: '公示异议经核实成立',
   withdrawn: '农户撤回申报', other: '其他',
 };
+export const NOT_ELIMINATED_REASON: LabelMap = {
+  income_not_stable: '收入尚不稳定', risk_not_resolved: '风险尚未消除', guarantees_not_secured: '“三保障”和饮水安全尚未巩固',
+  measures_not_implemented: '帮扶措施尚未落实', fallback_household: '整户无劳动能力兜底保障户（Q34）', objection_upheld: '公示异议经核实成立', other: '其他',
+};
 export const ASSESSMENT_STAGE: LabelMap = { verification: '入户核实时', county_approval: '县级审批时' };
 
 /** Measure types the township may propose (src/domain/measures.ts). */

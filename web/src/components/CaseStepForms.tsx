@@ -7,7 +7,7 @@ import { api, ApiError, type FieldError } from '../api.ts';
 import { applyServerErrors } from '../forms.ts';
 import { label, MONITORING_CATEGORY, options, RECOMMENDATION } from '../labels.ts';
 import {
-  APPRAISAL_FORM, caseKey, NOT_IDENTIFIED_REASON, NOTIFY_CHANNEL, PROPOSED_MEASURE, STEP_FIELD, WORKBENCH_KEY,
+  APPRAISAL_FORM, caseKey, NOT_ELIMINATED_REASON, NOT_IDENTIFIED_REASON, NOTIFY_CHANNEL, PROPOSED_MEASURE, STEP_FIELD, WORKBENCH_KEY,
   type CaseConsent, type CaseView,
 } from '../cases.ts';
 
@@ -321,11 +321,9 @@ const STEP_FORMS: Record<string, StepForm> = {
   close: {
     fields: (c) => (
       <>
-        {c.kind === 'identification' && (
-          <Form.Item name="reasonCode" label={STEP_FIELD.reasonCode} rules={chosen('结案原因')}>
-            <Select options={options(NOT_IDENTIFIED_REASON)} />
-          </Form.Item>
-        )}
+        <Form.Item name="reasonCode" label={STEP_FIELD.reasonCode} rules={chosen('结案原因')}>
+          <Select options={options(c.kind === 'identification' ? NOT_IDENTIFIED_REASON : NOT_ELIMINATED_REASON)} />
+        </Form.Item>
         <TextItem name="reason" rows={3} />
       </>
     ),
