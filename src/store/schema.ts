@@ -258,6 +258,22 @@ export interface DeadlineTable {
   created_at: Generated<Timestamp>;
 }
 
+export interface DataComparisonTable {
+  id: Generated<number>;
+  case_id: number;
+  household_id: number;
+  county_code: string;
+  requested_on: string;
+  requested_by: number;
+  status: string;
+  result: string | null;
+  findings: string | null;
+  completed_on: string | null;
+  relies_on_id: number | null;
+  created_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
 export interface DeadlineSummaryTable {
   region_code: string;
   overdue: number;
@@ -390,6 +406,7 @@ export interface DB {
   deadline: DeadlineTable;
   household_notification: HouseholdNotificationTable;
   deadline_summary: DeadlineSummaryTable;
+  data_comparison: DataComparisonTable;
   scheduler_run: SchedulerRunTable;
   member_change: MemberChangeTable;
   household_yearly_update: HouseholdYearlyUpdateTable;

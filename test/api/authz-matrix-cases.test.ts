@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   everyone, expandMatrix, HANDLING_WRITE, LIST_BY_REGION, NO_TARGET, READ_BY_PLACE, REGION_TARGETS, row, runMatrix, type MatrixRow, type MatrixUser,
 } from '../helpers/authz.ts';
-import { HEAD_NAMES, PLACES, setupCaseMatrix, type CaseMatrixContext, type Place } from '../helpers/authz-cases.ts';
+import { HEAD_NAMES, MISSING_ID, PLACES, setupCaseMatrix, type CaseMatrixContext, type Place } from '../helpers/authz-cases.ts';
 import { API, createTestApp, type TestApp } from '../helpers/app.ts';
 import { TEST_DB_KIND } from '../helpers/db.ts';
 import { countyCodeOf, isInSubtree } from '../../src/domain/region-code.ts';
@@ -246,6 +246,24 @@ const ROWS: MatrixRow[] = [
     },
   }),
   row({
+    action: 'request the data comparison (refused by Q22 while the counted members have not signed)',
+    route: 'POST /cases/:id/comparisons',
+    request: (_c, target) => ({ method: 'POST', url: `${API}/cases/${ctx.caseId(target, 'verified')}/comparisons` }),
+    expect: HANDLING_WRITE(422),
+    check: (res) => {
+      if (res.statusCode === 422) expect(res.body).toMatch(/Q22/);
+    },
+  }),
+  row({
+    action: 'record a data comparison result (unknown comparison)',
+    route: 'POST /cases/:id/comparisons/:comparisonId/result',
+    request: (_c, target) => ({
+      method: 'POST', url: `${API}/cases/${ctx.caseId(target, 'verified')}/comparisons/${MISSING_ID}/result`,
+      payload: { version: 1, result: 'no_issue', completedOn: TODAY },
+    }),
+    expect: HANDLING_WRITE(404),
+  }),
+  row({
     action: 'run the deadline scan',
     route: 'POST /scheduler/run',
     targets: NO_TARGET,
@@ -272,6 +290,7 @@ describe(`authorization matrix of the case routes [${TEST_DB_KIND}]`, () => {
     for (const r of [
       'GET /cases', 'POST /cases', 'POST /leads', 'GET /cases/:id', 'POST /cases/:id/steps/:action', 'POST /cases/:id/consents',
       'GET /cases/:id/notice', 'GET /notices/county-announcement', 'GET /workbench', 'GET /scheduler', 'POST /scheduler/run',
+      'POST /cases/:id/comparisons', 'POST /cases/:id/comparisons/:comparisonId/result',
     ])
       expect(routes.has(r), r).toBe(true);
   });

@@ -282,3 +282,59 @@ describe(`deadlines, workbench and notices (${TEST_DB_KIND})`, () => {
     expectError(await k.call('village2', 'GET', `/cases/${caseId}/notice`), 403, /管辖区域/);
   });
 });
+
+describe(`data comparison (${TEST_DB_KIND})`, () => {
+  let k: CaseTestApp;
+  beforeAll(async () => {
+    k = await createCaseTestApp('2024-04-01');
+  });
+  afterAll(() => k?.close());
+
+  async function verifiedCase(hh: { id: number }) {
+    const c = await k.ok('village', 'POST', '/cases', { householdId: hh.id, source: 'dibao_application', leadOn: k.today() });
+    await k.okStep('village', c.id, 'record_verification', { occurredOn: k.today(), visitors: '村干部', findings: '核实' });
+    return c;
+  }
+
+  it('PRC-2: runs only with every counted member\'s consent, beside the procedure; the result is recorded once', async () => {
+    const hh = await k.identifiableHousehold();
+    const c = await verifiedCase(hh);
+    expectError(await k.call('village', 'POST', `/cases/${c.id}/comparisons`), 422, /须经农户授权.*Q22/);
+    for (const memberId of hh.memberIds) await k.ok('village', 'POST', `/cases/${c.id}/consents`, { memberId, signedOn: k.today() });
+    const requested = await k.ok('village', 'POST', `/cases/${c.id}/comparisons`);
+    expect(requested.state).toBe('verified'); // no step moved
+    expect(requested.comparisons).toEqual([expect.objectContaining({ status: 'pending', requestedOn: k.today() })]);
+    expectError(await k.call('township', 'POST', `/cases/${c.id}/comparisons`), 409, /待反馈/);
+    const cmp = requested.comparisons[0];
+    expectError(await k.call('village', 'POST', `/cases/${c.id}/comparisons/${cmp.id}/result`, { version: cmp.version, result: 'issue_found', completedOn: k.today() }), 400, /必填/);
+    const done = await k.ok('village', 'POST', `/cases/${c.id}/comparisons/${cmp.id}/result`, {
+      version: cmp.version, result: 'issue_found', findings: '比对发现登记车辆一辆', completedOn: k.today(),
+    });
+    expect(done.comparisons[0]).toMatchObject({ status: 'done', result: 'issue_found', findings: '比对发现登记车辆一辆' });
+    expectError(await k.call('village', 'POST', `/cases/${c.id}/comparisons/${cmp.id}/result`, { version: done.comparisons[0].version, result: 'no_issue', completedOn: k.today() }), 409, /已有结果/);
+    expectError(await k.call('village2', 'POST', `/cases/${c.id}/comparisons`), 403, /管辖区域/);
+  });
+
+  it('Q43: a dibao household compared in the three months before the lead is not compared again', async () => {
+    const hh = await k.identifiableHousehold();
+    const h = await k.ok('county', 'GET', `/households/${hh.id}`);
+    await k.ok('county', 'PATCH', `/households/${hh.id}`, { version: h.version, dibaoSince: '2023-01-01' });
+    const first = await verifiedCase(hh);
+    for (const memberId of hh.memberIds) await k.ok('village', 'POST', `/cases/${first.id}/consents`, { memberId, signedOn: k.today() });
+    const cmp = (await k.ok('village', 'POST', `/cases/${first.id}/comparisons`)).comparisons[0];
+    await k.ok('village', 'POST', `/cases/${first.id}/comparisons/${cmp.id}/result`, { version: cmp.version, result: 'no_issue', completedOn: k.today() });
+    await k.okStep('village', first.id, 'close', { reasonCode: 'withdrawn', reason: '农户撤回申报' });
+
+    k.advance(60);
+    const second = await verifiedCase(hh);
+    for (const memberId of hh.memberIds) await k.ok('village', 'POST', `/cases/${second.id}/consents`, { memberId, signedOn: k.today() });
+    const skipped = await k.ok('village', 'POST', `/cases/${second.id}/comparisons`);
+    expect(skipped.comparisons).toEqual([expect.objectContaining({ status: 'skipped', reliesOnId: cmp.id })]);
+    await k.okStep('village', second.id, 'close', { reasonCode: 'withdrawn', reason: '农户撤回申报' });
+
+    k.advance(40); // now more than three months after that comparison
+    const third = await verifiedCase(hh);
+    for (const memberId of hh.memberIds) await k.ok('village', 'POST', `/cases/${third.id}/consents`, { memberId, signedOn: k.today() });
+    expect((await k.ok('village', 'POST', `/cases/${third.id}/comparisons`)).comparisons[0]).toMatchObject({ status: 'pending' });
+  });
+});

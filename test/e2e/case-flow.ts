@@ -63,7 +63,9 @@ export async function openStep(page: Page, label: string) {
 /** Submits the open modal and waits for it to close (when it stays open, says what it shows). */
 export async function submit(page: Page, button: RegExp = /^提\s*交$/) {
   await modalSettled(page);
-  await modal(page).getByRole('button', { name: button }).click();
+  // Not while a previous submit is still loading (a loading button ignores the click and its
+  // accessible name gains the spinner's label).
+  await modal(page).locator('button:not(.ant-btn-loading)', { hasText: button }).click();
   try {
     await modal(page).waitFor({ state: 'detached' });
   } catch (e) {

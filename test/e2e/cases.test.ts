@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addDays } from '../../src/domain/deadlines.ts';
 import { findSensitive } from '../../src/domain/notice-document.ts';
-import { loginAgain, modal, movableClock, openStep, pickHousehold, submit, waitForState } from './case-flow.ts';
+import { loginAgain, modal, modalSettled, movableClock, openStep, pickHousehold, submit, waitForState } from './case-flow.ts';
 import { DEMO_PASSWORD, launchBrowser, loginThroughUi, newPage, screenshot, selectOption, startServer, type E2eServer } from './server.ts';
 
 /** The server's clock: real time, moved forward by the test. */
@@ -66,7 +66,7 @@ describe('identification case in the browser (PRC-1…8)', () => {
     // 登记线索 (PRC-1): source, lead date (today by default), note.
     const section = page.getByTestId('case-section');
     await section.getByRole('button', { name: /登记线索/ }).click();
-    await modal(page).waitFor();
+    await modalSettled(page);
     await selectOption(page, '#lead_source', '干部走访排查');
     await page.locator('#lead_leadNote').fill('走访发现户主患病住院，自付医疗费用较高');
     await submit(page, /^登\s*记$/);
@@ -105,10 +105,12 @@ describe('identification case in the browser (PRC-1…8)', () => {
     expect(total).toBeGreaterThan(0);
     for (let i = 0; i < total; i++) {
       await buttons.first().click();
-      await modal(page).waitFor();
+      await modalSettled(page);
       if (i === 1) {
         await page.locator('#consent_delegateMemberId').click();
         await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').first().click();
+        // The note field appears once the choice is made.
+        await expect.poll(() => page.locator('#consent_delegationNote').count()).toBe(1);
         await page.locator('#consent_delegationNote').fill('外出务工，书面委托户主代签');
       }
       await submit(page, /^登\s*记$/);
@@ -116,6 +118,11 @@ describe('identification case in the browser (PRC-1…8)', () => {
     }
     expect(await consents.textContent()).not.toContain('未签署');
     if (total > 1) expect(await consents.textContent()).toContain('书面委托户主代签');
+
+    // 信息比对 beside the procedure, now that everyone signed (PRC-2, Q43).
+    const comparisons = page.getByTestId('case-comparisons');
+    await comparisons.getByRole('button', { name: '发起信息比对' }).click();
+    await comparisons.getByText('待反馈').waitFor();
 
     // 民主评议 (Q44).
     await openStep(page, '民主评议');
@@ -128,7 +135,7 @@ describe('identification case in the browser (PRC-1…8)', () => {
     await openStep(page, '村内公示');
     await page.locator('#step_objectionUnit').fill('长征村民委员会');
     await page.locator('#step_objectionPhone').fill('13912345678');
-    await modal(page).getByRole('button', { name: /^提\s*交$/ }).click();
+    await modal(page).locator('button:not(.ant-btn-loading)', { hasText: /^提\s*交$/ }).click();
     const phoneError = modal(page).locator('.ant-form-item', { has: page.locator('#step_objectionPhone') }).locator('.ant-form-item-explain-error');
     await phoneError.waitFor();
     expect(await phoneError.textContent()).toContain('Q47');

@@ -104,8 +104,23 @@ export interface CaseView extends CaseSummary {
   assessments: CaseAssessment[];
   deadlines: CaseDeadline[];
   notifications: CaseNotification[];
+  comparisons: CaseComparison[];
   availableSteps: { action: string; label: string }[];
 }
+
+/** 信息比对 of the case (PRC-2, Q43). */
+export interface CaseComparison {
+  id: number;
+  requestedOn: string;
+  status: 'pending' | 'done' | 'skipped';
+  result: 'no_issue' | 'issue_found' | null;
+  findings: string | null;
+  completedOn: string | null;
+  reliesOnId: number | null;
+  version: number;
+}
+export const COMPARISON_STATUS: LabelMap = { pending: '待反馈', done: '已比对', skipped: '三个月内已比对，免于重复比对（Q43）' };
+export const COMPARISON_RESULT: LabelMap = { no_issue: '未发现异常', issue_found: '发现异常' };
 
 export interface CaseListItem {
   id: number;

@@ -58,7 +58,7 @@ export function caseSummary(c: CaseRow) {
 export async function caseView(db: Db, actor: Actor, c: CaseRow, today: string) {
   const kind = c.kind as CaseKind;
   const machine = machineFor(kind);
-  const [h, members, steps, consents, assessments, deadlines, notifications, path] = await Promise.all([
+  const [h, members, steps, consents, assessments, deadlines, notifications, path, comparisons] = await Promise.all([
     findHousehold(db, c.household_id),
     householdMembers(db, c.household_id),
     caseSteps(db, c.id),
@@ -67,6 +67,7 @@ export async function caseView(db: Db, actor: Actor, c: CaseRow, today: string) 
     caseDeadlines(db, c.id),
     caseNotifications(db, c.id),
     regionPath(db, c.region_code),
+    db.selectFrom('data_comparison').selectAll().where('case_id', '=', c.id).orderBy('id').execute(),
   ]);
   const verification = assessments.filter((a) => a.stage === 'verification').at(-1);
   const counted = new Set(countedMemberIds(verification?.input as AssessmentInput | undefined));
@@ -117,6 +118,10 @@ export async function caseView(db: Db, actor: Actor, c: CaseRow, today: string) 
       stage: a.stage, asOf: a.as_of, engineVersion: a.engine_version, parameters: a.parameters, result: a.result,
     })),
     deadlines: deadlines.map((d) => deadlineView(d, today)),
+    comparisons: comparisons.map((k) => ({
+      id: k.id, requestedOn: k.requested_on, status: k.status, result: k.result, findings: k.findings,
+      completedOn: k.completed_on, reliesOnId: k.relies_on_id, version: k.version,
+    })),
     notifications: notifications.map((n) => ({ event: n.event, channel: n.channel, content: n.content, notifiedOn: n.notified_on })),
     availableSteps: canStep && !c.outcome ? availableSteps(machine, c.state, actor.role) : [],
   };

@@ -4,6 +4,7 @@ import { listCases, type CaseListQuery } from '../../app/cases/list-cases.ts';
 import { openCase } from '../../app/cases/open-case.ts';
 import { recordCaseStep } from '../../app/cases/record-case-step.ts';
 import { recordConsent } from '../../app/cases/record-consent.ts';
+import { recordComparisonResult, requestComparison } from '../../app/cases/data-comparison.ts';
 import { authorize } from '../../app/authz.ts';
 import { runDeadlineScheduler, schedulerStatus } from '../../app/deadlines/run-deadline-scheduler.ts';
 import { getWorkbench } from '../../app/workbench/get-workbench.ts';
@@ -38,6 +39,12 @@ export async function caseRoutes(app: FastifyInstance) {
     reply.status(201).send(await recordConsent(app.db, actorOf(req), Number(req.params.id), req.body, today())),
   );
 
+  app.post<P>('/cases/:id/comparisons', { schema: { tags, summary: '发起信息比对（须全体成员已签署承诺授权书；低保/特困户三个月内已比对的免于重复比对，Q43）' } }, async (req, reply) =>
+    reply.status(201).send(await requestComparison(app.db, actorOf(req), Number(req.params.id), today())),
+  );
+  app.post<P & { Params: { comparisonId: string } }>('/cases/:id/comparisons/:comparisonId/result', { schema: { tags, summary: '登记信息比对结果（须带 version）' } }, (req) =>
+    recordComparisonResult(app.db, actorOf(req), Number(req.params.id), Number(req.params.comparisonId), req.body, today()),
+  );
   app.get<P & { Querystring: { type?: string; format?: string } }>('/cases/:id/notice', { schema: { tags, summary: '打印村内公示或县级公告（type=village_notice|county_announcement，format=html|xlsx）' } }, async (req, reply) => {
     const r = await printCaseNotice(app.db, actorOf(req), Number(req.params.id), req.query);
     return reply.type(r.contentType).send(r.body);

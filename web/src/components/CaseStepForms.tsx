@@ -8,7 +8,7 @@ import { applyServerErrors } from '../forms.ts';
 import { label, MONITORING_CATEGORY, options, RECOMMENDATION } from '../labels.ts';
 import {
   APPRAISAL_FORM, caseKey, NOT_ELIMINATED_REASON, NOT_IDENTIFIED_REASON, NOTIFY_CHANNEL, PROPOSED_MEASURE, STEP_FIELD, WORKBENCH_KEY,
-  type CaseConsent, type CaseView,
+  COMPARISON_RESULT, COMPARISON_STATUS, type CaseComparison, type CaseConsent, type CaseView,
 } from '../cases.ts';
 
 /**
@@ -444,3 +444,61 @@ export function StepButtons({ view, today }: { view: CaseView; today: string }) 
 export const NoStepsHint = () => (
   <Typography.Text type="secondary">当前没有需要您办理的步骤。</Typography.Text>
 );
+
+/**
+ * 信息比对 (PRC-2, Q43): requested beside the procedure once every counted member signed (Q22);
+ * the result is recorded when the departments answer.
+ */
+export function ComparisonCard({ view, canAct, today }: { view: CaseView; canAct: boolean; today: string }) {
+  const changed = useCaseChanged();
+  const { message } = App.useApp();
+  const [result, setResult] = useState<CaseComparison | null>(null);
+  const pending = view.comparisons.some((k) => k.status === 'pending');
+  const request = async () => {
+    try {
+      const next = await api.post<CaseView>(`/cases/${view.id}/comparisons`, {});
+      message.success(next.comparisons.at(-1)?.status === 'skipped' ? '近三个月内已比对，免于重复比对（Q43）' : '已发起信息比对');
+      changed(next);
+    } catch (e) {
+      message.error(e instanceof ApiError ? e.errors.map((x: FieldError) => x.message).join('；') : String(e));
+    }
+  };
+  return (
+    <>
+      <Space direction="vertical" style={{ width: '100%' }} data-testid="case-comparisons">
+        {view.comparisons.length === 0 && <Typography.Text type="secondary">尚未发起信息比对（与认定程序同步进行，须全体家庭成员签署承诺授权书）</Typography.Text>}
+        {view.comparisons.map((k) => (
+          <Space key={k.id} wrap>
+            <span>{k.requestedOn} 发起</span>
+            <Typography.Text strong>{label(COMPARISON_STATUS, k.status)}</Typography.Text>
+            {k.result && <span>{label(COMPARISON_RESULT, k.result)}（{k.completedOn}）{k.findings ? `：${k.findings}` : ''}</span>}
+            {canAct && k.status === 'pending' && <Button size="small" onClick={() => setResult(k)}>登记比对结果</Button>}
+          </Space>
+        ))}
+        {canAct && !pending && !view.outcome && <Button onClick={request}>发起信息比对</Button>}
+      </Space>
+      {result && (
+        <CaseFormModal
+          title="登记信息比对结果"
+          name="comparison"
+          okText="登记"
+          initialValues={{ completedOn: dayjs(today), result: 'no_issue' }}
+          onClose={() => setResult(null)}
+          submit={async (v) => {
+            const next = await api.post<CaseView>(`/cases/${view.id}/comparisons/${result.id}/result`, { ...(toBody(v) as Values), version: result.version });
+            message.success('已登记比对结果');
+            changed(next);
+          }}
+        >
+          <Form.Item name="result" label="比对结果" rules={required('比对结果')}>
+            <Radio.Group options={options(COMPARISON_RESULT)} />
+          </Form.Item>
+          <Form.Item name="findings" label="比对发现">
+            <Input.TextArea rows={3} maxLength={2000} placeholder="发现异常时写明比对发现的情况" />
+          </Form.Item>
+          <DateItem name="completedOn" today={today} />
+        </CaseFormModal>
+      )}
+    </>
+  );
+}

@@ -8,7 +8,7 @@ import { DownloadOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/i
 import { API } from '../api.ts';
 import { useMe } from '../auth.ts';
 import { ErrorResult } from '../components/ErrorResult.tsx';
-import { ConsentModal, isBackwardStep, NoStepsHint, StepButtons } from '../components/CaseStepForms.tsx';
+import { ComparisonCard, ConsentModal, isBackwardStep, NoStepsHint, StepButtons } from '../components/CaseStepForms.tsx';
 import { PageSpin } from '../App.tsx';
 import { ELIMINATION_CHECK, HANDLING_ROLES, label, MONITORING_CATEGORY, MONITORING_STATUS, MONITORING_STATUS_COLOR, RECOMMENDATION, RECOMMENDATION_COLOR, ROLE, yuan } from '../labels.ts';
 import {
@@ -335,6 +335,11 @@ export default function CasePage() {
             pagination={false}
             locale={{ emptyText: <Empty description="入户核实后，按评估计入家庭人口的成员在此签署" /> }}
           />
+        </Card>
+      )}
+      {c.kind === 'identification' && (
+        <Card title="信息比对（Q43）" style={{ marginBottom: 16 }}>
+          <ComparisonCard view={c} canAct={HANDLING_ROLES.includes(me.role)} today={today} />
         </Card>
       )}
       <Card title="评估快照（所依据的引擎版本与参数）" styles={{ body: { padding: 0 } }} data-testid="case-assessments">
