@@ -634,6 +634,13 @@ describe('who acts next, and which steps a role sees', () => {
     expect(sorted(nextRoles(M, state, { greenChannel: true }))).toEqual(roles);
   });
 
+  it('before entry, each green-channel confirmation hands the case to the next level (Q29)', () => {
+    // Until the township has confirmed, the county has nothing to do on a verified case.
+    expect(sorted(nextRoles(M, 'verified', { greenChannel: false, steps: [{ action: 'green_confirm_village' }] }))).toEqual(['township', 'village']);
+    expect(sorted(nextRoles(M, 'verified', { greenChannel: false, steps: [{ action: 'green_confirm_village' }, { action: 'green_confirm_township' }] })))
+      .toEqual(['county', 'township', 'village']);
+  });
+
   const steps = (state: string, role: Role) => availableSteps(M, state, role).map((s) => s.action);
 
   it.each([

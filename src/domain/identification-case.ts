@@ -143,6 +143,7 @@ const suddenRisk = (facts: CaseFacts): FieldError[] =>
 
 const greenConfirm = (level: 'village' | 'township'): Transition => ({
   action: `green_confirm_${level}`,
+  after: level === 'township' ? 'green_confirm_village' : undefined,
   label: level === 'village' ? '村级确认（绿色通道）' : '乡镇确认（绿色通道）',
   from: GREEN_OPEN,
   to: (f) => f.state,
@@ -160,6 +161,7 @@ const greenConfirm = (level: 'village' | 'township'): Transition => ({
 
 const greenEnter: Transition = {
   action: 'green_enter',
+  after: 'green_confirm_township',
   label: '县级纳入绿色通道',
   from: GREEN_OPEN,
   to: (f) => f.state,
@@ -180,6 +182,7 @@ const greenEnter: Transition = {
 
 const greenExit: Transition = {
   action: 'green_exit',
+  after: 'green_enter',
   label: '退出绿色通道',
   from: ACTIVE,
   to: 'green_exit',

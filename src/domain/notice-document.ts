@@ -16,6 +16,7 @@ import { isValidDate } from '../policy/calendar.ts';
 import { valueAt } from '../policy/parameters.ts';
 import { CATEGORIES } from '../policy/types.ts';
 import type { FieldError } from './validation.ts';
+import { daysBetween } from './deadlines.ts';
 import { maskBankAccount, maskIdNumber, maskPhone } from './masking.ts';
 
 export type NoticeCategory = 'unstable_out_of_poverty' | 'marginal_at_risk' | 'sudden_severe_hardship';
@@ -198,10 +199,8 @@ function sensitiveErrors(value: unknown): FieldError[] {
   return errors;
 }
 
-const DAY_MS = 86_400_000;
-const utc = (iso: string) => Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
 /** Days of a period with both ends included. */
-export const periodDays = (p: { startOn: string; endOn: string }) => Math.round((utc(p.endOn) - utc(p.startOn)) / DAY_MS) + 1;
+export const periodDays = (p: { startOn: string; endOn: string }) => daysBetween(p.startOn, p.endOn) + 1;
 
 function structureErrors(doc: NoticeDocument): FieldError[] {
   const errors: FieldError[] = [];

@@ -10,6 +10,11 @@ export interface PasswordPolicy {
 
 export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: 10, minClasses: 3, maxFailures: 5, lockMinutes: 15, idleMinutes: 30 };
 
+/** The policy in force: the stored setting (`security_setting.password_policy`) over the defaults. */
+export function passwordPolicyFrom(stored: unknown): PasswordPolicy {
+  return { ...DEFAULT_PASSWORD_POLICY, ...((stored as Partial<PasswordPolicy> | null | undefined) ?? {}) };
+}
+
 export function passwordProblem(pw: string, policy: PasswordPolicy, username?: string): string | null {
   if (pw.length < policy.minLength) return `密码长度至少${policy.minLength}位`;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(pw)).length;

@@ -65,6 +65,8 @@ export interface Transition<D = any> {
   guard?: (facts: CaseFacts, data: D, req: StepRequest) => FieldError[];
   /** Fields the body may carry besides `version`. */
   fields: readonly string[];
+  /** Offered (workbench) only once this step was taken, e.g. the township confirms after the village (Q29). */
+  after?: string;
 }
 
 export interface Machine {
@@ -125,12 +127,18 @@ function stateRefusal(machine: Machine, state: string, t: Transition): CaseRefus
 }
 
 /** Roles that can take some step from `state` (for the workbench). */
-export function nextRoles(machine: Machine, state: string, facts?: Pick<CaseFacts, 'greenChannel'>): Role[] {
+export function nextRoles(
+  machine: Machine,
+  state: string,
+  facts?: Pick<CaseFacts, 'greenChannel'> & { steps?: readonly Pick<StepFact, 'action'>[] },
+): Role[] {
   if (machine.terminal.includes(state)) return [];
+  const done = new Set(facts?.steps?.map((s) => s.action));
   const roles = new Set<Role>();
   for (const t of machine.transitions) {
     if (!t.from.includes(state) || t.action.startsWith('close') || t.action.endsWith('return')) continue;
-    if (t.action.startsWith('green_') && !facts?.greenChannel && t.action !== 'green_confirm_village') continue;
+    // In the green channel every green step is past its prerequisite.
+    if (t.after && !facts?.greenChannel && !done.has(t.after)) continue;
     for (const r of t.roles) roles.add(r);
   }
   return [...roles];

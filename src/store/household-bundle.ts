@@ -16,7 +16,7 @@ function groupBy<T extends Record<string, any>>(rows: T[], key = 'household_id')
  * Loads households with their active members and live records in a few set-based queries
  * (no per-household round trips), for assessments and what-if runs.
  */
-export async function loadHouseholdBundles(db: Db, households: HouseholdRow[]) {
+export async function loadHouseholdBundles(db: Db, households: HouseholdRow[], o: { measures?: boolean } = {}) {
   const ids = households.map((h) => h.id);
   if (ids.length === 0) return [];
   const [members, incomes, claims, expenses, risks, measures] = await Promise.all([
@@ -28,7 +28,8 @@ export async function loadHouseholdBundles(db: Db, households: HouseholdRow[]) {
     recordsOf(db, 'expenses', ids),
     recordsOf(db, 'risks', ids),
     // Assistance measures, for the elimination checks (Q37 substantive measures).
-    db.selectFrom('measure').select(['household_id', 'type', 'developmental', 'status', 'planned_start', 'period_end'])
+    // (identification alone, e.g. the what-if, does not read them: `measures: false`).
+    o.measures === false ? [] : db.selectFrom('measure').select(['household_id', 'type', 'developmental', 'status', 'planned_start', 'period_end'])
       .where('household_id', 'in', ids).orderBy('id').execute(),
   ]);
   const by = {

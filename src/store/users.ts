@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../domain/password-policy.ts';
+import { passwordPolicyFrom, type PasswordPolicy } from '../domain/password-policy.ts';
 import type { Db } from './transaction.ts';
 
 export async function findUserByUsername(db: Db, username: string) {
@@ -17,7 +17,7 @@ export async function userCount(db: Db): Promise<number> {
 
 export async function readPasswordPolicy(db: Db): Promise<PasswordPolicy> {
   const row = await db.selectFrom('security_setting').select('value').where('key', '=', 'password_policy').executeTakeFirst();
-  return { ...DEFAULT_PASSWORD_POLICY, ...((row?.value as Partial<PasswordPolicy>) ?? {}) };
+  return passwordPolicyFrom(row?.value);
 }
 
 export async function logLogin(

@@ -7,7 +7,9 @@ import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { AppError, invalid, unprocessable } from '../errors.ts';
 import { loadScopedHousehold } from '../households/get-household.ts';
-import { registryInput } from './registry-input.ts';
+import { registryInput, type RegistryInputOptions } from './registry-input.ts';
+import type { HouseholdRow } from '../../store/households.ts';
+import type { AssessmentResult } from '../../policy/types.ts';
 
 export interface HouseholdAssessmentQuery {
   asOf?: string;
@@ -30,10 +32,19 @@ export async function assessHousehold(db: Db, actor: Actor, id: number, q: House
   if (errors.length) throw invalid(errors);
   if (kind === 'elimination' && (!h.identified_on || !h.monitoring_category))
     throw unprocessable('kind', '该户不是监测对象，没有识别日期与类别，不能做风险消除评估');
+  const { input, result } = await assessRegistered(db, h, { kind, asOf, naturalElimination: q.naturalElimination === 'true' });
+  return { input, result, components: incomeComponents(input) };
+}
+
+/**
+ * The contract engine on a household's registry records as of a date (Q7–Q18, Q30–Q37), for the
+ * household page and for the assessments cases store.
+ */
+export async function assessRegistered(db: Db, h: HouseholdRow, o: Omit<RegistryInputOptions, 'monitoringThreshold'>) {
   const [bundle] = await loadHouseholdBundles(db, [h]);
-  const input = registryInput(bundle!, { kind, asOf, naturalElimination: q.naturalElimination === 'true' });
+  const input = registryInput(bundle!, o);
   const outcome = assessOrErrors(input);
   // The registry can hold what the contract refuses (e.g. no member counted under Q15/Q17/Q18).
   if (!outcome.ok) throw new AppError(422, outcome.errors);
-  return { input, result: outcome.value, components: incomeComponents(input) };
+  return { input, result: outcome.value as AssessmentResult };
 }

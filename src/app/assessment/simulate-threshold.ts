@@ -78,7 +78,8 @@ export async function simulateThreshold(
   // fetch is I/O), which matters on a server where queries run on their own connections.
   const fetchPage = async (after: number) => {
     const households = await db.selectFrom('household').selectAll().where('region_code', 'like', pattern).where('id', '>', after).orderBy('id').limit(BATCH).execute();
-    return loadHouseholdBundles(db, households);
+    // Identification only: no measures to load.
+    return loadHouseholdBundles(db, households, { measures: false });
   };
   let page = fetchPage(0);
   for (;;) {

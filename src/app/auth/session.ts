@@ -1,6 +1,6 @@
 import { isRole, type DepartmentKind } from '../../domain/roles.ts';
 import { logLogin } from '../../store/users.ts';
-import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../../domain/password-policy.ts';
+import { passwordPolicyFrom } from '../../domain/password-policy.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { sessionId } from './login.ts';
@@ -25,7 +25,7 @@ export async function resumeSession(db: Db, token: string | undefined, now = new
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
-  const policy = { ...DEFAULT_PASSWORD_POLICY, ...((row.policy as Partial<PasswordPolicy> | null) ?? {}) };
+  const policy = passwordPolicyFrom(row.policy);
   if (row.disabled || now.getTime() - new Date(row.last_seen_at).getTime() > policy.idleMinutes * 60_000) {
     await db.deleteFrom('user_session').where('id', '=', id).execute();
     await logLogin(

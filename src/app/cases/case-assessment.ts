@@ -1,15 +1,12 @@
 import { PARAMETERS_USED } from '../../policy/assess.ts';
 import { defaultParameters } from '../../policy/parameters.ts';
-import { assessOrErrors } from '../../policy/validate.ts';
 import { ENGINE_VERSION } from '../../policy/version.ts';
 import type { AssessmentResult } from '../../policy/types.ts';
 import type { AssessmentSummary, CaseKind } from '../../domain/workflow.ts';
 import type { CaseRow } from '../../store/cases.ts';
-import { loadHouseholdBundles } from '../../store/household-bundle.ts';
 import type { HouseholdRow } from '../../store/households.ts';
 import type { Db, Tx } from '../../store/transaction.ts';
-import { registryInput } from '../assessment/registry-input.ts';
-import { AppError } from '../errors.ts';
+import { assessRegistered } from '../assessment/assess-household.ts';
 
 /** The dated parameter values in force on `asOf`, with their clauses: stored beside each snapshot. */
 function parametersUsed(asOf: string) {
@@ -23,12 +20,8 @@ function parametersUsed(asOf: string) {
 }
 
 /** Assesses the household from the registry as of `asOf` (the contract engine, Q7–Q18, Q30–Q37). */
-export async function assessForCase(db: Db, h: HouseholdRow, kind: CaseKind, asOf: string) {
-  const [bundle] = await loadHouseholdBundles(db, [h]);
-  const input = registryInput(bundle!, { kind, asOf });
-  const outcome = assessOrErrors(input);
-  if (!outcome.ok) throw new AppError(422, outcome.errors);
-  return { input, result: outcome.value as AssessmentResult };
+export function assessForCase(db: Db, h: HouseholdRow, kind: CaseKind, asOf: string) {
+  return assessRegistered(db, h, { kind, asOf });
 }
 
 /** Stores the assessment a step relied on, with the engine version and parameters used (PRC-2). */

@@ -3,7 +3,7 @@ import type { AssessmentInput } from '../../policy/types.ts';
 import type { CaseFacts, CaseKind } from '../../domain/workflow.ts';
 import { caseAssessments, caseConsents, caseSteps, findCase, type CaseRow } from '../../store/cases.ts';
 import type { HouseholdRow } from '../../store/households.ts';
-import { scopePattern } from '../authz.ts';
+import { isInSubtree } from '../../domain/region-code.ts';
 import type { Actor } from '../actor.ts';
 import type { Db } from '../../store/transaction.ts';
 import { forbidden, notFound } from '../errors.ts';
@@ -14,7 +14,7 @@ export async function loadScopedCase(db: Db, actor: Actor, id: number): Promise<
   if (!Number.isSafeInteger(id) || id <= 0) throw notFound('案件不存在');
   const c = await findCase(db, id);
   if (!c) throw notFound('案件不存在');
-  if (!c.region_code.startsWith(scopePattern(actor).slice(0, -1))) throw forbidden('该案件不在您的管辖区域内');
+  if (!isInSubtree(actor.regionCode, c.region_code)) throw forbidden('该案件不在您的管辖区域内');
   return c;
 }
 

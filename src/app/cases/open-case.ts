@@ -7,7 +7,7 @@ import { nextRoles, type CaseKind } from '../../domain/workflow.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { findCase, lastClosedCaseOf, openCaseOf } from '../../store/cases.ts';
 import { openDeadline } from '../../store/deadlines.ts';
-import { findHousehold, memberByIdNumber, type HouseholdRow } from '../../store/households.ts';
+import { memberByIdNumber, type HouseholdRow } from '../../store/households.ts';
 import { inTransaction, type Db, type Tx } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
@@ -113,5 +113,5 @@ async function householdOf(db: Db, actor: Actor, o: Record<string, unknown>): Pr
   // A department knows the person, not our household number (its warning carries an ID number).
   const m = await memberByIdNumber(db, o.idNumber as string);
   if (!m) throw notFound('未找到该身份证号对应的农户，请先由村级登记');
-  return loadScopedHousehold(db, actor, (await findHousehold(db, m.household_id))!.id);
+  return loadScopedHousehold(db, actor, m.household_id);
 }

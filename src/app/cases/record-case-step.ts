@@ -59,7 +59,7 @@ export async function recordCaseStep(db: Db, actor: Actor, caseId: number, actio
     const to = decision.to;
     const moved = await moveCase(trx, c.id, c.version, {
       state: to,
-      next_roles: [...new Set([...nextRoles(machine, to, { greenChannel: effects.greenChannel ?? c.green_channel }), ...(GREEN_NEXT[action] ?? [])])].join(','),
+      next_roles: nextRoles(machine, to, { greenChannel: effects.greenChannel ?? c.green_channel, steps: [...facts.steps, { action }] }).join(','),
       ...effects.caseSet,
     });
     if (!moved) throw stale();
@@ -80,9 +80,6 @@ export async function recordCaseStep(db: Db, actor: Actor, caseId: number, actio
     return caseView(trx, actor, (await findCase(trx, c.id))!, today);
   });
 }
-
-/** After a green-channel confirmation the next level must act (Q29), which the state alone does not show. */
-const GREEN_NEXT: Record<string, string[]> = { green_confirm_village: ['township'], green_confirm_township: ['county'] };
 
 interface Effects {
   caseSet: Record<string, unknown>;

@@ -5,13 +5,11 @@ import type { CaseKind } from '../../domain/workflow.ts';
 import { lastSchedulerRun } from '../../store/deadlines.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
-import { authorize, scopePattern } from '../authz.ts';
+import { authorize, can, scopePattern } from '../authz.ts';
 
 const SUPERVISORS = ['township', 'county', 'city', 'province', 'national'];
 /** The nearest tasks; the totals and the case list give the rest. */
 const TASK_LIMIT = 50;
-/** Roles that take case steps; supervisors only watch (their work is the overdue counts). */
-const STEP_ROLES = ['village', 'township', 'county'];
 /** Roles that own some kind of deadline themselves (the rest follow the case's next step). */
 const DEADLINE_OWNERS = new Set<string>(Object.values(DEADLINE_RULES).map((r) => r.responsibleRole));
 
@@ -26,7 +24,8 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
   const scope = scopePattern(actor);
   const role = `%,${actor.role},%`;
   const [caseTasks, deadlineTasks, totals, run] = await Promise.all([
-    !STEP_ROLES.includes(actor.role) ? [] : db
+    // Supervisors take no case step; their work is the overdue counts.
+    !can(actor, 'case:step') ? [] : db
       .selectFrom('workflow_case as c')
       .leftJoin('region as r', 'r.code', 'c.region_code')
       .select([
