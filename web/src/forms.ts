@@ -1,6 +1,6 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import type { FormInstance } from 'antd';
-import { errorPathToName, type FieldError } from './api.ts';
+import { ApiError, errorPathToName, type FieldError } from './api.ts';
 
 export const HOUSEHOLD_DATE_FIELDS = ['dibaoSince', 'tekunSince', 'relocatedSince', 'disabledHouseholdSince'] as const;
 
@@ -50,6 +50,15 @@ export function applyServerErrors(form: FormInstance, errors: FieldError[], pref
   }
   form.setFields([...byField.values()].map((f) => ({ name: f.name as any, errors: f.errors })));
   return unmatched;
+}
+
+/**
+ * What a failed submit shows: a 400's errors go under the fields they name (the rest is returned
+ * for an alert), any other error is returned as it is.
+ */
+export function submitProblems(form: FormInstance, e: unknown): FieldError[] {
+  if (e instanceof ApiError && e.status === 400) return applyServerErrors(form, e.errors);
+  return e instanceof ApiError ? e.errors : [{ path: '', message: String(e) }];
 }
 
 export const toIsoDate = (v: unknown): string | null => (v && dayjs.isDayjs(v) ? v.format('YYYY-MM-DD') : null);

@@ -1,9 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import { Alert, Col, DatePicker, Form, Input, Modal, Row, Select, Switch, type FormInstance } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { api, ApiError, type FieldError } from '../api.ts';
+import { api, type FieldError } from '../api.ts';
 import { actionLabel, useCatalogue, type MeasureView } from '../assistance.ts';
-import { applyServerErrors, textOrNull, toIsoDate } from '../forms.ts';
+import { textOrNull, toIsoDate, submitProblems } from '../forms.ts';
 import { DEPARTMENT_KIND, options } from '../labels.ts';
 
 /** Labels of the assistance API's field names, for error summaries. */
@@ -43,8 +43,7 @@ export function SubmitModal<T>({
       await submit(v, form);
       onClose();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 400) setProblems(applyServerErrors(form, e.errors));
-      else setProblems(e instanceof ApiError ? e.errors : [{ path: '', message: String(e) }]);
+      setProblems(submitProblems(form, e));
     } finally {
       setBusy(false);
     }

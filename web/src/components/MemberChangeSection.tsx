@@ -3,8 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Modal, Row, Select, Space, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
 import { MinusOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
-import { api, ApiError, type FieldError } from '../api.ts';
-import { applyServerErrors, describePath, memberPayload, newMember, textOrNull, toIsoDate, type MemberFormValues } from '../forms.ts';
+import { api, type FieldError } from '../api.ts';
+import { describePath, memberPayload, newMember, textOrNull, toIsoDate, type MemberFormValues, submitProblems } from '../forms.ts';
 import { label, RELATION } from '../labels.ts';
 import {
   CHANGE_FIELD, CHANGE_REASON, DIRECTION, DIRECTION_COLOR, EVIDENCE, EVIDENCE_BY_REASON, REASONS_BY_DIRECTION, type MemberChange,
@@ -138,8 +138,7 @@ function MemberChangeModal({
       onSaved();
       onClose();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 400) setProblems(applyServerErrors(form, e.errors));
-      else setProblems(e instanceof ApiError ? e.errors : [{ path: '', message: String(e) }]);
+      setProblems(submitProblems(form, e));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Drawer, Form, Input, Space } from 'antd';
 import { api, ApiError, type FieldError } from '../api.ts';
-import { applyServerErrors, describePath, memberPayload, newMember, type MemberFormValues } from '../forms.ts';
+import { describePath, memberPayload, newMember, type MemberFormValues, submitProblems } from '../forms.ts';
 import type { Member } from '../types.ts';
 import { MemberFields } from './MemberFields.tsx';
 
@@ -69,8 +69,7 @@ export function MemberDrawer({
       onClose();
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) setStale(true);
-      else if (e instanceof ApiError && e.status === 400) setProblems(applyServerErrors(form, e.errors));
-      else setProblems(e instanceof ApiError ? e.errors : [{ path: '', message: String(e) }]);
+      else setProblems(submitProblems(form, e));
     } finally {
       setBusy(false);
     }

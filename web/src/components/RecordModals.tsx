@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Alert, App, Button, Col, DatePicker, Form, Input, InputNumber, Modal, Radio, Row, Select, Switch, type FormInstance, type SelectProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError, type FieldError } from '../api.ts';
-import { applyServerErrors, fromIsoDate, textOrNull, toIsoDate } from '../forms.ts';
+import { fromIsoDate, textOrNull, toIsoDate, submitProblems } from '../forms.ts';
 import {
   CLAIM_STATUS, CLAIM_TYPE, COMPLIANT_EXPENSE_TYPES, EXPENSE_TYPE, FALLBACK_BASIS, INCOME_TYPE, label, options, RECORD_FIELD, RECORD_KIND,
   RELATION, RISK_TYPE,
@@ -27,8 +27,7 @@ function useServerErrors(form: FormInstance) {
     },
     show(e: unknown) {
       if (e instanceof ApiError && e.status === 409) setStale(true);
-      else if (e instanceof ApiError && e.status === 400) setProblems(applyServerErrors(form, e.errors));
-      else setProblems(e instanceof ApiError ? e.errors : [{ path: '', message: String(e) }]);
+      else setProblems(submitProblems(form, e));
     },
   };
 }

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useState } from 'react';
+import { useUrlList } from '../url-list.ts';
+import { Link } from 'react-router-dom';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, DatePicker, Empty, Form, Modal, Select, Space, Table, type TableColumnsType } from 'antd';
 import { AlertOutlined, DownloadOutlined, PrinterOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
@@ -55,17 +56,9 @@ function AnnouncementModal({ onClose }: { onClose: () => void }) {
 /** 案件: identification and elimination cases of the region, nearest deadline first, with filters. */
 export default function CaseListPage() {
   const me = useMe().data!;
-  const [params, setParams] = useSearchParams();
   const [form] = Form.useForm<Filters>();
   const [modal, setModal] = useState<'lead' | 'announcement' | null>(null);
-  const filters: Filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]));
-  const page = Number(params.get('page') ?? 1);
-  const pageSize = Number(params.get('pageSize') ?? 20);
-
-  useEffect(() => {
-    form.setFieldsValue({ ...filters });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [params.toString()]);
+  const { filters, page, pageSize, search, reset, pagination } = useUrlList<Filters, (typeof FILTER_KEYS)[number]>(FILTER_KEYS, form);
 
   const query = useQuery({
     queryKey: ['cases', filters, page, pageSize],
@@ -73,13 +66,6 @@ export default function CaseListPage() {
     placeholderData: keepPreviousData,
   });
 
-  function search(v: Filters) {
-    const next = new URLSearchParams();
-    for (const k of FILTER_KEYS) if (v[k]) next.set(k, v[k]!);
-    next.set('page', '1');
-    next.set('pageSize', String(pageSize));
-    setParams(next);
-  }
 
   return (
     <>
@@ -113,10 +99,7 @@ export default function CaseListPage() {
               <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>查询</Button>
               <Button
                 icon={<ReloadOutlined />}
-                onClick={() => {
-                  form.resetFields();
-                  setParams(new URLSearchParams());
-                }}
+                onClick={reset}
               >
                 重置
               </Button>
@@ -134,22 +117,8 @@ export default function CaseListPage() {
           loading={query.isFetching}
           scroll={{ x: 1140 }}
           locale={{ emptyText: <Empty description="没有符合条件的案件" /> }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: query.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [10, 20, 50, 100],
-            // Above 2,000 the server stops counting (a province's list would otherwise count every page view).
-            showTotal: (t) => (query.data?.totalCapped ? `超过 ${t - 1} 件，请用条件筛选` : `共 ${t} 件`),
-            onChange: (p, ps) => {
-              const next = new URLSearchParams(params);
-              next.set('page', String(ps !== pageSize ? 1 : p));
-              next.set('pageSize', String(ps));
-              setParams(next);
-            },
-            style: { paddingInline: 16 },
-          }}
+          // Above 2,000 the server stops counting (a province's list would otherwise count every page view).
+          pagination={pagination(query.data?.total ?? 0, (t) => (query.data?.totalCapped ? `超过 ${t - 1} 件，请用条件筛选` : `共 ${t} 件`))}
         />
       </Card>
       {modal === 'lead' && <LeadModal onClose={() => setModal(null)} />}

@@ -6,7 +6,7 @@ import { api, ApiError, type FieldError } from '../api.ts';
 import { ErrorResult } from '../components/ErrorResult.tsx';
 import { HouseholdFields } from '../components/HouseholdFields.tsx';
 import { PageSpin } from '../App.tsx';
-import { applyServerErrors, describePath, householdFormValues, householdPayload, type HouseholdFormValues } from '../forms.ts';
+import { describePath, householdFormValues, householdPayload, type HouseholdFormValues, submitProblems } from '../forms.ts';
 import { useHousehold } from './HouseholdDetailPage.tsx';
 
 /** 编辑农户: PATCH /households/:id with the version read (409 when someone else saved first). */
@@ -42,8 +42,7 @@ export default function HouseholdEditPage() {
       navigate(`/households/${h.id}`);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) setStale(true);
-      else if (e instanceof ApiError && e.status === 400) setProblems(applyServerErrors(form, e.errors));
-      else setProblems(e instanceof ApiError ? e.errors : [{ path: '', message: String(e) }]);
+      else setProblems(submitProblems(form, e));
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,5 @@
-import { useEffect } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useUrlList } from '../url-list.ts';
+import { Link, useNavigate } from 'react-router-dom';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Form, Input, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
 import { DownloadOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
@@ -20,16 +20,8 @@ const FILTER_KEYS = ['regionCode', 'q', 'monitoringStatus', 'formerlyPoor'] as c
 export default function HouseholdListPage() {
   const me = useMe().data!;
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
   const [form] = Form.useForm<Filters>();
-  const filters: Filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]));
-  const page = Number(params.get('page') ?? 1);
-  const pageSize = Number(params.get('pageSize') ?? 20);
-
-  useEffect(() => {
-    form.setFieldsValue({ ...filters });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [params.toString()]);
+  const { filters, page, pageSize, search, reset, pagination } = useUrlList<Filters, (typeof FILTER_KEYS)[number]>(FILTER_KEYS, form);
 
   const query = useQuery({
     queryKey: ['households', filters, page, pageSize],
@@ -37,16 +29,6 @@ export default function HouseholdListPage() {
     placeholderData: keepPreviousData,
   });
 
-  function search(v: Filters) {
-    const next = new URLSearchParams();
-    for (const k of FILTER_KEYS) {
-      const val = typeof v[k] === 'string' ? v[k]!.trim() : v[k];
-      if (val) next.set(k, val);
-    }
-    next.set('page', '1');
-    next.set('pageSize', String(pageSize));
-    setParams(next);
-  }
 
   const columns: TableColumnsType<HouseholdListItem> = [
     { title: '户主', dataIndex: 'headName', width: 100, render: (v, r) => <Link to={`/households/${r.id}`}>{v ?? '（无户主）'}</Link> },
@@ -117,10 +99,7 @@ export default function HouseholdListPage() {
               </Button>
               <Button
                 icon={<ReloadOutlined />}
-                onClick={() => {
-                  form.resetFields();
-                  setParams(new URLSearchParams());
-                }}
+                onClick={reset}
               >
                 重置
               </Button>
@@ -138,21 +117,7 @@ export default function HouseholdListPage() {
           loading={query.isFetching}
           scroll={{ x: 1100 }}
           locale={{ emptyText: <Empty description="没有符合条件的农户" /> }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: query.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [10, 20, 50, 100],
-            showTotal: (t) => `共 ${t} 户`,
-            onChange: (p, ps) => {
-              const next = new URLSearchParams(params);
-              next.set('page', String(ps !== pageSize ? 1 : p));
-              next.set('pageSize', String(ps));
-              setParams(next);
-            },
-            style: { paddingInline: 16 },
-          }}
+          pagination={pagination(query.data?.total ?? 0, (t) => `共 ${t} 户`)}
         />
       </Card>
     </>
