@@ -4,7 +4,7 @@ import { migrate } from '../store/migrate.ts';
 import { verifyAuditChain } from '../store/audit.ts';
 
 export async function migrateCommand() {
-  const database = await openDatabase(databaseOptionsFromEnv());
+  const database = await openDatabase({ ...databaseOptionsFromEnv(), command: 'migrate' });
   try {
     const applied = await migrate(database, (m) => console.log(m));
     console.log(applied.length ? `完成，共应用 ${applied.length} 个迁移` : '数据库已是最新');
@@ -14,7 +14,7 @@ export async function migrateCommand() {
 }
 
 export async function auditVerifyCommand() {
-  const database = await openDatabase(databaseOptionsFromEnv());
+  const database = await openDatabase({ ...databaseOptionsFromEnv(), command: 'audit verify' });
   try {
     await bootstrap(database);
     const report = await verifyAuditChain(database.db, (n) => process.stderr.write(`\r已校验 ${n} 条`));

@@ -4,7 +4,7 @@ import { ROLE_NAMES } from '../domain/roles.ts';
 import { databaseOptionsFromEnv, openDatabase, type Database } from '../store/connection.ts';
 
 export async function demoCommand(o: { seed: string; households: string; county: string }) {
-  const database = await openDatabase(databaseOptionsFromEnv());
+  const database = await openDatabase({ ...databaseOptionsFromEnv(), command: 'demo' });
   try {
     const report = await bootstrap(database, (m) => console.log(m));
     if (report.firstAdmin) console.log(`系统管理员 ${report.firstAdmin.username} 的初始密码（仅显示一次）：${report.firstAdmin.password}`);

@@ -1,13 +1,13 @@
 import { bootstrap } from '../app/bootstrap.ts';
 import { startDeadlineScheduler } from '../app/deadlines/run-deadline-scheduler.ts';
-import { buildServer } from '../http/server.ts';
+import { buildServer, type ServerOptions } from '../http/server.ts';
 import { databaseOptionsFromEnv, openDatabase } from '../store/connection.ts';
 
 export async function serve(o: { port?: string; demo?: boolean }) {
   const started = Date.now();
   const options = databaseOptionsFromEnv();
   console.log(options.url ? '数据库：PostgreSQL 服务器（DATABASE_URL）' : `数据库：内嵌 PGlite，数据目录 ${options.dataDir}`);
-  const database = await openDatabase(options);
+  const database = await openDatabase({ ...options, command: 'serve' });
   const report = await bootstrap(database, (m) => console.log(m));
   if (report.firstAdmin) {
     console.log('');
@@ -22,7 +22,7 @@ export async function serve(o: { port?: string; demo?: boolean }) {
     const { loadDemo } = await import('./demo.ts');
     await loadDemo(database, { seed: 1, households: 3000, county: '360731' }, true);
   }
-  const app = await buildServer({ db: database.db, logger: process.env.JIANBANG_LOG === '1' });
+  const app = await buildServer({ db: database.db, logger: process.env.JIANBANG_LOG === '1', ...httpOptionsFromEnv() });
   const port = Number(o.port ?? process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
   console.log(`监帮已启动：http://localhost:${port}  （API 文档 /api/docs，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`);
@@ -36,4 +36,22 @@ export async function serve(o: { port?: string; demo?: boolean }) {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Deployment settings of the HTTP layer (docs/security.md):
+ * - `JIANBANG_SECURE_COOKIES=1`: the session cookie gets `Secure` (the site is served over HTTPS);
+ * - `JIANBANG_TRUST_PROXY`: the reverse proxy in front — a hop count (`1`), addresses or CIDRs
+ *   (`127.0.0.1,10.0.0.0/8`), or `loopback`; then the client address and `X-Forwarded-Proto`
+ *   come from the proxy's headers (rate limits, login log);
+ * - `JIANBANG_ALLOWED_ORIGINS`: other origins allowed to send state-changing requests.
+ */
+export function httpOptionsFromEnv(env = process.env): Pick<ServerOptions, 'secureCookies' | 'trustProxy' | 'allowedOrigins'> {
+  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const proxy = env.JIANBANG_TRUST_PROXY?.trim();
+  return {
+    secureCookies: env.JIANBANG_SECURE_COOKIES === '1' || env.JIANBANG_SECURE_COOKIES === 'true',
+    trustProxy: !proxy || proxy === 'false' || proxy === '0' ? false : /^\d+$/.test(proxy) ? Number(proxy) : list(proxy),
+    allowedOrigins: list(env.JIANBANG_ALLOWED_ORIGINS),
+  };
 }

@@ -9,7 +9,7 @@ const NAMES: Record<string, string> = { identify: '纳入', track: '持续跟踪
 const label = (t: string) => t.split('→').map((x) => NAMES[x] ?? x).join('→');
 
 export async function simulateCommand(o: { threshold: string; asOf?: string; region?: string; json?: boolean }) {
-  const database = await openDatabase(databaseOptionsFromEnv());
+  const database = await openDatabase({ ...databaseOptionsFromEnv(), command: 'simulate' });
   try {
     await bootstrap(database);
     // The operator's command acts province-wide, like the system actor.

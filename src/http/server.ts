@@ -8,8 +8,9 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../store/transaction.ts';
-import { AppError } from '../app/errors.ts';
 import { sessionPlugin } from './session.ts';
+import { registerValidation } from './validation.ts';
+import { registerRequestGuards, sendError } from './guards.ts';
 import { authRoutes } from './routes/auth.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { householdRoutes } from './routes/households.ts';
@@ -26,8 +27,16 @@ export interface ServerOptions {
   logger?: boolean;
   /** Serve the built web UI from this folder (default web/dist when it exists). */
   webRoot?: string | null;
-  /** Mark cookies Secure (behind HTTPS). */
+  /** Mark cookies Secure (behind HTTPS; `JIANBANG_SECURE_COOKIES=1`). */
   secureCookies?: boolean;
+  /**
+   * Fastify's `trustProxy` (`JIANBANG_TRUST_PROXY`): the reverse proxy's address(es) or hop
+   * count, so rate limits and the login log see the client behind it and `X-Forwarded-Proto`
+   * counts. Never `true` on a server reachable without the proxy.
+   */
+  trustProxy?: boolean | number | string | string[];
+  /** Origins besides the server's own that may send state-changing requests (`JIANBANG_ALLOWED_ORIGINS`). */
+  allowedOrigins?: string[];
   /** Clock for sessions and deadlines; tests move it. */
   now?: () => Date;
 }
@@ -38,9 +47,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     logger: opts.logger ? { level: 'info', redact: ['req.headers.cookie', 'req.body.password'] } : false,
     bodyLimit: 5 * 1024 * 1024,
+    // Fastify accepts a hop count too (proxy-addr); its type leaves numbers out.
+    trustProxy: (opts.trustProxy ?? false) as boolean | string | string[],
+    // A malformed URL (bad percent-encoding) is answered like every other bad input.
+    frameworkErrors: (err, _req, reply) => sendError(reply, err),
   });
-  // Bodies are validated by the use cases, field by field, with Chinese messages naming the path.
-  app.setValidatorCompiler(() => () => true);
+  // Every route's params, query and body pass one validation layer (validation.ts); the use
+  // cases then check each field's meaning with Chinese messages naming the path.
+  registerValidation(app);
+  registerRequestGuards(app, { allowedOrigins: opts.allowedOrigins ?? [] });
   app.decorate('db', opts.db);
   app.decorate('now', opts.now ?? (() => new Date()));
 
@@ -61,17 +76,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  app.setErrorHandler((err: any, req, reply) => {
-    if (err instanceof AppError) return reply.status(err.status).send({ errors: err.errors });
-    if (err?.code === '23505') return reply.status(409).send({ errors: [{ path: '', message: '记录重复，可能已被他人登记' }] });
-    if (err?.code === '40001' || err?.code === '40P01')
-      return reply.status(409).send({ errors: [{ path: '', message: '并发冲突，请重试' }] });
-    if (err?.statusCode === 429) return reply.status(429).send({ errors: [{ path: '', message: '请求过于频繁，请稍后再试' }] });
-    if (err?.statusCode && err.statusCode < 500)
-      return reply.status(err.statusCode).send({ errors: [{ path: '', message: err.message }] });
-    req.log.error(err);
-    return reply.status(500).send({ errors: [{ path: '', message: '服务器内部错误' }] });
-  });
+  app.setErrorHandler((err, req, reply) => sendError(reply, err, req.log));
 
   await app.register(
     async (api) => {

@@ -5,6 +5,7 @@ import { assessHousehold, type HouseholdAssessmentQuery } from '../../app/assess
 import { assessOrErrors } from '../../policy/validate.ts';
 import { actorOf } from '../session.ts';
 import { chinaDate } from '../../domain/clock.ts';
+import { BoolText, IdParams, IsoDate, Optional, Query, Text } from '../schemas.ts';
 
 const tags = ['评估'];
 
@@ -20,7 +21,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
   /** The contract result for a registered household, built from its records (`explain=true` adds the input). */
   app.get<{ Params: { id: string }; Querystring: HouseholdAssessmentQuery & { explain?: string } }>(
     '/households/:id/assessment',
-    { schema: { tags, summary: '按登记数据评估本户（asOf、kind）' } },
+    { schema: { tags, params: IdParams('id'), querystring: Query({ asOf: Optional(IsoDate('评估日期')), kind: Optional(Text(20, 'identification | elimination')), naturalElimination: Optional(BoolText()), explain: Optional(BoolText('true：同时返回评估所用的输入')) }), summary: '按登记数据评估本户（asOf、kind）' } },
     async (req) => {
       const today = chinaDate(app.now());
       const r = await assessHousehold(app.db, actorOf(req), Number(req.params.id), req.query, today);

@@ -11,6 +11,7 @@ import { getWorkbench } from '../../app/workbench/get-workbench.ts';
 import { chinaDate } from '../../domain/clock.ts';
 import { printCaseNotice, printCountyAnnouncement } from '../../app/notices/print-notice.ts';
 import { actorOf } from '../session.ts';
+import { BoolText, Id, IdParams, IsoDate, Optional, Page, PageSize, Params, Query, Text, Type } from '../schemas.ts';
 
 const tags = ['识别与风险消除案件'];
 type P = { Params: { id: string; action: string } };
@@ -19,7 +20,7 @@ type P = { Params: { id: string; action: string } };
 export async function caseRoutes(app: FastifyInstance) {
   const today = () => chinaDate(app.now());
 
-  app.get<{ Querystring: CaseListQuery }>('/cases', { schema: { tags, summary: '案件列表（按最近期限排序；kind、status=open|closed、state、green、overdue）' } }, (req) =>
+  app.get<{ Querystring: CaseListQuery }>('/cases', { schema: { tags, querystring: Query({ kind: Optional(Text(20)), state: Optional(Text(40)), status: Optional(Text(10, 'open | closed')), green: Optional(BoolText()), overdue: Optional(BoolText()), householdId: Optional(Id()), page: Optional(Page()), pageSize: Optional(PageSize(200)) }), summary: '案件列表（按最近期限排序；kind、status=open|closed、state、green、overdue）' } }, (req) =>
     listCases(app.db, actorOf(req), req.query, today()),
   );
   app.post('/cases', { schema: { tags, summary: '由线索新建案件（householdId 或 idNumber、source、leadOn）' } }, async (req, reply) =>
@@ -29,27 +30,27 @@ export async function caseRoutes(app: FastifyInstance) {
   app.post('/leads', { schema: { tags, summary: '行业部门预警 / 12317 工单推送线索' } }, async (req, reply) =>
     reply.status(201).send(await openCase(app.db, actorOf(req), req.body, today())),
   );
-  app.get<P>('/cases/:id', { schema: { tags, summary: '案件详情：办理时间线、承诺授权、评估快照、期限、可办理步骤' } }, (req) =>
+  app.get<P>('/cases/:id', { schema: { tags, params: IdParams('id'), summary: '案件详情：办理时间线、承诺授权、评估快照、期限、可办理步骤' } }, (req) =>
     getCase(app.db, actorOf(req), Number(req.params.id), today()),
   );
-  app.post<P>('/cases/:id/steps/:action', { schema: { tags, summary: '办理一个步骤（须带 version）' } }, (req) =>
+  app.post<P>('/cases/:id/steps/:action', { schema: { tags, params: Params({ id: Id(), action: Text(64, '步骤') }), summary: '办理一个步骤（须带 version）' } }, (req) =>
     recordCaseStep(app.db, actorOf(req), Number(req.params.id), req.params.action, req.body, today()),
   );
-  app.post<P>('/cases/:id/consents', { schema: { tags, summary: '登记家庭成员签署的承诺授权书（Q22）' } }, async (req, reply) =>
+  app.post<P>('/cases/:id/consents', { schema: { tags, params: IdParams('id'), summary: '登记家庭成员签署的承诺授权书（Q22）' } }, async (req, reply) =>
     reply.status(201).send(await recordConsent(app.db, actorOf(req), Number(req.params.id), req.body, today())),
   );
 
-  app.post<P>('/cases/:id/comparisons', { schema: { tags, summary: '发起信息比对（须全体成员已签署承诺授权书；低保/特困户三个月内已比对的免于重复比对，Q43）' } }, async (req, reply) =>
+  app.post<P>('/cases/:id/comparisons', { schema: { tags, params: IdParams('id'), summary: '发起信息比对（须全体成员已签署承诺授权书；低保/特困户三个月内已比对的免于重复比对，Q43）' } }, async (req, reply) =>
     reply.status(201).send(await requestComparison(app.db, actorOf(req), Number(req.params.id), today())),
   );
-  app.post<P & { Params: { comparisonId: string } }>('/cases/:id/comparisons/:comparisonId/result', { schema: { tags, summary: '登记信息比对结果（须带 version）' } }, (req) =>
+  app.post<P & { Params: { comparisonId: string } }>('/cases/:id/comparisons/:comparisonId/result', { schema: { tags, params: IdParams('id', 'comparisonId'), summary: '登记信息比对结果（须带 version）' } }, (req) =>
     recordComparisonResult(app.db, actorOf(req), Number(req.params.id), Number(req.params.comparisonId), req.body, today()),
   );
-  app.get<P & { Querystring: { type?: string; format?: string } }>('/cases/:id/notice', { schema: { tags, summary: '打印村内公示或县级公告（type=village_notice|county_announcement，format=html|xlsx）' } }, async (req, reply) => {
+  app.get<P & { Querystring: { type?: string; format?: string } }>('/cases/:id/notice', { schema: { tags, params: IdParams('id'), querystring: Query({ type: Optional(Text(30, 'village_notice | county_announcement')), format: Optional(Text(10, 'html | xlsx')) }), summary: '打印村内公示或县级公告（type=village_notice|county_announcement，format=html|xlsx）' } }, async (req, reply) => {
     const r = await printCaseNotice(app.db, actorOf(req), Number(req.params.id), req.query);
     return reply.type(r.contentType).send(r.body);
   });
-  app.get<{ Querystring: { kind?: string; from?: string; to?: string; format?: string; countyCode?: string } }>('/notices/county-announcement', { schema: { tags, summary: '县级公告名单（期间内县级批准的案件；format=xlsx|html）' } }, async (req, reply) => {
+  app.get<{ Querystring: { kind?: string; from?: string; to?: string; format?: string; countyCode?: string } }>('/notices/county-announcement', { schema: { tags, querystring: Query({ kind: Optional(Text(20)), from: Optional(IsoDate()), to: Optional(IsoDate()), format: Optional(Text(10, 'html | xlsx')), countyCode: Optional(Type.String({ pattern: '^[0-9]{6}$', 'x-message': '县级代码应为6位数字' })) }), summary: '县级公告名单（期间内县级批准的案件；format=xlsx|html）' } }, async (req, reply) => {
     const r = await printCountyAnnouncement(app.db, actorOf(req), req.query, today());
     return reply.type(r.contentType).send(r.body);
   });

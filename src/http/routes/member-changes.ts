@@ -7,6 +7,7 @@ import { openYearlyUpdates } from '../../app/yearly-update/open-yearly-updates.t
 import { completeYearlyUpdate } from '../../app/yearly-update/complete-yearly-update.ts';
 import { listYearlyUpdates, type YearlyUpdateListQuery } from '../../app/yearly-update/list-yearly-updates.ts';
 import { actorOf } from '../session.ts';
+import { BoolText, Id, IdParams, Optional, Page, PageSize, Params, Query, RegionCode, Text, Type } from '../schemas.ts';
 
 type Id = { Params: { id: string } };
 
@@ -14,13 +15,13 @@ type Id = { Params: { id: string } };
 export async function memberChangeRoutes(app: FastifyInstance) {
   const today = () => chinaDate(app.now());
   const tags = ['人口自然增减'];
-  app.post<Id>('/households/:id/member-changes', { schema: { tags, summary: '登记人口自然增加或减少（附佐证材料，Q20）' } }, async (req, reply) =>
+  app.post<Id>('/households/:id/member-changes', { schema: { tags, params: IdParams('id'), summary: '登记人口自然增加或减少（附佐证材料，Q20）' } }, async (req, reply) =>
     reply.status(201).send(await recordMemberChange(app.db, actorOf(req), Number(req.params.id), req.body, today())),
   );
-  app.get<Id>('/households/:id/member-changes', { schema: { tags, summary: '本户人口自然增减记录' } }, (req) =>
+  app.get<Id>('/households/:id/member-changes', { schema: { tags, params: IdParams('id'), summary: '本户人口自然增减记录' } }, (req) =>
     listHouseholdMemberChanges(app.db, actorOf(req), Number(req.params.id)),
   );
-  app.get<{ Querystring: MemberChangeListQuery }>('/member-changes', { schema: { tags, summary: '本辖区人口自然增减（overdue=true：超过3个月才登记的）' } }, (req) =>
+  app.get<{ Querystring: MemberChangeListQuery }>('/member-changes', { schema: { tags, querystring: Query({ regionCode: Optional(RegionCode()), overdue: Optional(BoolText()), direction: Optional(Text(10, 'increase | decrease')), page: Optional(Page()), pageSize: Optional(PageSize(100)) }), summary: '本辖区人口自然增减（overdue=true：超过3个月才登记的）' } }, (req) =>
     listMemberChanges(app.db, actorOf(req), req.query),
   );
 
@@ -28,12 +29,12 @@ export async function memberChangeRoutes(app: FastifyInstance) {
   app.post('/yearly-updates', { schema: { tags: yearly, summary: '为本辖区监测对象（含已消除风险的）开启年度信息更新任务（Q48）' } }, (req) =>
     openYearlyUpdates(app.db, actorOf(req), req.body, today()),
   );
-  app.get<{ Querystring: YearlyUpdateListQuery }>('/yearly-updates', { schema: { tags: yearly, summary: '年度信息更新任务（year、status、regionCode）' } }, (req) =>
+  app.get<{ Querystring: YearlyUpdateListQuery }>('/yearly-updates', { schema: { tags: yearly, querystring: Query({ year: Optional(Text(4, '年度')), status: Optional(Text(10, 'pending | done')), regionCode: Optional(RegionCode()), page: Optional(Page()), pageSize: Optional(PageSize(100)) }), summary: '年度信息更新任务（year、status、regionCode）' } }, (req) =>
     listYearlyUpdates(app.db, actorOf(req), req.query, today()),
   );
   app.post<{ Params: { id: string; year: string } }>(
     '/households/:id/yearly-updates/:year/done',
-    { schema: { tags: yearly, summary: '标记本户年度信息已更新（须带 version）' } },
+    { schema: { tags: yearly, params: Params({ id: Id(), year: Type.Integer({ minimum: 1, maximum: 9999, description: '年度' }) }), summary: '标记本户年度信息已更新（须带 version）' } },
     (req) => completeYearlyUpdate(app.db, actorOf(req), Number(req.params.id), Number(req.params.year), req.body, today()),
   );
 }

@@ -4,10 +4,11 @@ import { forbidden, notFound } from '../../app/errors.ts';
 import { isInSubtree, isRegionCode, subtreePrefix } from '../../domain/region-code.ts';
 import { childRegions, getRegion, regionPath } from '../../store/regions.ts';
 import { actorOf } from '../session.ts';
+import { Params, RegionCode } from '../schemas.ts';
 
 export async function regionRoutes(app: FastifyInstance) {
   /** A region and its path; any node on the actor's path or in its subtree may be read. */
-  app.get<{ Params: { code: string } }>('/regions/:code', { schema: { tags: ['区划'], summary: '区划及其上级路径' } }, async (req) => {
+  app.get<{ Params: { code: string } }>('/regions/:code', { schema: { tags: ['区划'], params: Params({ code: RegionCode() }), summary: '区划及其上级路径' } }, async (req) => {
     const actor = actorOf(req);
     authorize(actor, 'region:read');
     const code = req.params.code;
@@ -20,7 +21,7 @@ export async function regionRoutes(app: FastifyInstance) {
   });
 
   /** Children of a node, limited to the actor's subtree (a village cadre sees only their village). */
-  app.get<{ Params: { code: string } }>('/regions/:code/children', { schema: { tags: ['区划'], summary: '下级区划' } }, async (req) => {
+  app.get<{ Params: { code: string } }>('/regions/:code/children', { schema: { tags: ['区划'], params: Params({ code: RegionCode() }), summary: '下级区划' } }, async (req) => {
     const actor = actorOf(req);
     authorize(actor, 'region:read');
     const rows = await childRegions(app.db, req.params.code);

@@ -1,0 +1,129 @@
+/**
+ * Key material kept outside the database (SEC-7, SEC-9): data keys for AES-256-GCM field
+ * encryption (a ring, so a rotation can re-encrypt while old ciphertexts still open), a key for
+ * the blind index (HMAC lookups and uniqueness by ID number) and a key for the audit chain's HMAC.
+ *
+ * Stored in `<keyDir>/keys.json` (directory 0700, file 0600), created at first start. The audit
+ * key may instead come from `JIANBANG_AUDIT_KEY` (hex or base64, at least 32 bytes), so it can live
+ * in a secrets manager. A backup never contains this file (docs/security.md).
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface KeyRing {
+  /** key id → 32-byte AES-256 key; every id ever used stays here until a rotation has finished. */
+  dataKeys: ReadonlyMap<string, Buffer>;
+  /** New ciphertexts use this key. */
+  currentDataKeyId: string;
+  blindIndexKey: Buffer;
+  auditKey: Buffer;
+}
+
+interface KeyFile {
+  format: 1;
+  current: string;
+  dataKeys: { id: string; key: string; createdAt: string }[];
+  blindIndexKey: string;
+  auditKey: string;
+}
+
+export const KEY_FILE = 'keys.json';
+
+const newKeyId = () => `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(3).toString('hex')}`;
+
+function decodeKey(text: string, what: string): Buffer {
+  const t = text.trim();
+  const buf = /^[0-9a-fA-F]+$/.test(t) && t.length % 2 === 0 ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  if (buf.length < 32) throw new Error(`${what}长度不足：至少需要32字节（64位十六进制或 base64）`);
+  return buf;
+}
+
+function ringFrom(file: KeyFile, env: NodeJS.ProcessEnv): KeyRing {
+  const dataKeys = new Map(file.dataKeys.map((k) => [k.id, decodeKey(k.key, `数据密钥 ${k.id} `)] as const));
+  if (!dataKeys.has(file.current)) throw new Error(`密钥文件损坏：当前数据密钥 ${file.current} 不存在`);
+  for (const [id, key] of dataKeys) if (key.length !== 32) throw new Error(`数据密钥 ${id} 应为32字节（AES-256）`);
+  return {
+    dataKeys,
+    currentDataKeyId: file.current,
+    blindIndexKey: decodeKey(file.blindIndexKey, '索引密钥'),
+    auditKey: env.JIANBANG_AUDIT_KEY ? decodeKey(env.JIANBANG_AUDIT_KEY, 'JIANBANG_AUDIT_KEY ') : decodeKey(file.auditKey, '审计密钥'),
+  };
+}
+
+/** Writes the file whole or not at all (temp file, 0600, rename). */
+function writeKeyFile(dir: string, file: KeyFile) {
+  const path = join(dir, KEY_FILE);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+function readKeyFile(dir: string): KeyFile {
+  const path = join(dir, KEY_FILE);
+  const mode = statSync(path).mode & 0o777;
+  if (mode & 0o077) {
+    // Others could read the keys: tighten rather than refuse, and say so.
+    chmodSync(path, 0o600);
+    console.warn(`密钥文件 ${path} 的权限过宽（${mode.toString(8)}），已改为 600`);
+  }
+  const file = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
+  if (file.format !== 1 || !Array.isArray(file.dataKeys)) throw new Error(`无法识别的密钥文件格式：${path}`);
+  return file;
+}
+
+/** The key ring of `dir`, created with fresh random keys the first time. */
+export function loadKeyRing(dir: string, env: NodeJS.ProcessEnv = process.env): KeyRing {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(join(dir, KEY_FILE))) {
+    const id = newKeyId();
+    writeKeyFile(dir, {
+      format: 1,
+      current: id,
+      dataKeys: [{ id, key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() }],
+      blindIndexKey: randomBytes(32).toString('base64'),
+      auditKey: randomBytes(32).toString('base64'),
+    });
+  }
+  return ringFrom(readKeyFile(dir), env);
+}
+
+/**
+ * Rotation, step 1: a new data key becomes current; the old ones stay so existing ciphertexts
+ * still open until `keys rotate` has re-encrypted them (step 2), after which `retireDataKeys`
+ * removes the keys nothing uses any more.
+ */
+export function addDataKey(dir: string): string {
+  const file = readKeyFile(dir);
+  const id = newKeyId();
+  file.dataKeys.push({ id, key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() });
+  file.current = id;
+  writeKeyFile(dir, file);
+  return id;
+}
+
+/** Removes data keys other than `keep` (the current key is always kept). */
+export function retireDataKeys(dir: string, keep: ReadonlySet<string>): string[] {
+  const file = readKeyFile(dir);
+  const removed = file.dataKeys.filter((k) => k.id !== file.current && !keep.has(k.id)).map((k) => k.id);
+  file.dataKeys = file.dataKeys.filter((k) => k.id === file.current || keep.has(k.id));
+  writeKeyFile(dir, file);
+  return removed;
+}
+
+let ephemeral: KeyRing | null = null;
+
+/**
+ * Random keys that live as long as the process: for in-memory databases (tests, the e2e server).
+ * One ring per process, so several in-memory databases of one process read each other's
+ * ciphertexts the same way a restarted server reads its own.
+ */
+export function ephemeralKeyRing(): KeyRing {
+  ephemeral ??= {
+    dataKeys: new Map([['ephemeral', randomBytes(32)]]),
+    currentDataKeyId: 'ephemeral',
+    blindIndexKey: randomBytes(32),
+    auditKey: process.env.JIANBANG_AUDIT_KEY ? decodeKey(process.env.JIANBANG_AUDIT_KEY, 'JIANBANG_AUDIT_KEY ') : randomBytes(32),
+  };
+  return ephemeral;
+}
