@@ -10,13 +10,18 @@ import { contextOf, freshKeys, openSealed } from './context.ts';
 import { blindIndex, isSealed, SEALED_PREFIX, seal, sealWith } from './sealed.ts';
 import type { Db } from './transaction.ts';
 
-/** Every column that holds sealed values. */
-export const SEALED_COLUMNS = [
-  { table: 'member', column: 'id_number' },
-  { table: 'member', column: 'phone' },
-  { table: 'member', column: 'bank_account' },
-  { table: 'member_change', column: 'id_number' },
+/**
+ * The tables with sealed columns. A row is always rewritten whole: the checks of 008 apply to
+ * every new row version, so a row whose ID number is sealed while its phone is still plaintext
+ * would be refused.
+ */
+const SEALED_TABLES = [
+  { table: 'member', columns: ['id_number', 'phone', 'bank_account'], indexed: true },
+  { table: 'member_change', columns: ['id_number'], indexed: false },
 ] as const;
+
+/** Every column that holds sealed values. */
+export const SEALED_COLUMNS = SEALED_TABLES.flatMap((t) => t.columns.map((column) => ({ table: t.table, column })));
 
 export type SealedColumn = (typeof SEALED_COLUMNS)[number];
 export const columnName = (c: SealedColumn) => `${c.table}.${c.column}`;
@@ -93,7 +98,7 @@ export async function sealedColumnCounts(db: Db): Promise<SealedColumnCount[]> {
 }
 
 export interface ResealProgress {
-  column: string;
+  table: string;
   /** Rows rewritten in this batch and so far in this call. */
   batch: number;
   done: number;
@@ -113,7 +118,7 @@ export interface ResealOptions {
 /**
  * Rewrites the sealed columns in batches, each batch its own short transaction, so a running
  * server keeps working and an interruption loses nothing: every row is either as it was or done.
- * A row changed meanwhile by someone else is left alone (compare-and-set on the old value) and
+ * A row changed meanwhile by someone else is left alone (compare-and-set on the old values) and
  * picked up by the next pass. Returns the rows rewritten.
  */
 export async function resealColumns(db: Db, opts: ResealOptions): Promise<number> {
@@ -121,39 +126,43 @@ export async function resealColumns(db: Db, opts: ResealOptions): Promise<number
   const raw = db.withoutPlugins();
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 1000, 5000));
   let done = 0;
-  for (const c of SEALED_COLUMNS) {
-    const indexed = c.table === 'member' && c.column === 'id_number';
-    const col = sql.ref(`t.${c.column}`);
+  for (const t of SEALED_TABLES) {
+    const cols = t.columns.map((c) => sql.ref(`t.${c}`));
     let after = 0;
     for (;;) {
       const keys = freshKeys(context);
-      const wanted =
-        opts.target === 'plaintext'
-          ? sql`${col} !~ ${SEALED_SQL_PATTERN}`
-          : sql`${col} not like ${`${SEALED_PREFIX}${keys.currentDataKeyId}:%`}`;
-      const rows = await sql<{ id: number; v: string; bidx: string | null }>`
-        select t.id, ${col} as v, ${indexed ? sql.ref('t.id_number_bidx') : sql`null::text`} as bidx
-        from ${sql.table(c.table)} t
-        where t.id > ${after} and ${col} is not null
-          and (${wanted}${indexed ? sql` or t.id_number_bidx is null` : sql``})
+      const current = `${SEALED_PREFIX}${keys.currentDataKeyId}:`;
+      const wanted = (col: (typeof cols)[number]) =>
+        opts.target === 'plaintext' ? sql`${col} !~ ${SEALED_SQL_PATTERN}` : sql`${col} not like ${`${current}%`}`;
+      const rows = await sql<Record<string, string | number | null>>`
+        select t.id, ${sql.join(cols)}${t.indexed ? sql`, t.id_number_bidx` : sql``}
+        from ${sql.table(t.table)} t
+        where t.id > ${after}
+          and (${sql.join(cols.map(wanted), sql` or `)}${t.indexed ? sql` or t.id_number_bidx is null` : sql``})
         order by t.id limit ${batchSize}`.execute(raw);
       if (rows.rows.length === 0) break;
-      after = rows.rows.at(-1)!.id;
-      const updates = rows.rows.map((r) => {
-        const plain = isSealed(r.v) ? openSealed(context, r.v, columnName(c)) : r.v;
-        const keep = opts.target === 'plaintext' ? isSealed(r.v) : r.v.startsWith(`${SEALED_PREFIX}${keys.currentDataKeyId}:`);
-        return { id: r.id, old: r.v, next: keep ? r.v : sealWith(keys, plain), bidx: indexed ? idNumberIndex(db, plain) : null };
+      after = Number(rows.rows.at(-1)!.id);
+      const values = rows.rows.map((r) => {
+        const next = t.columns.map((c) => {
+          const v = r[c] as string | null;
+          if (v === null) return null;
+          const fine = opts.target === 'plaintext' ? isSealed(v) : v.startsWith(current);
+          return fine ? v : sealWith(keys, isSealed(v) ? openSealed(context, v, `${t.table}.${c}`) : v);
+        });
+        // A rotation leaves the plaintext, so an index already beside a sealed number stays right.
+        const id = r.id_number as string;
+        const bidx = !t.indexed ? null : r.id_number_bidx && isSealed(id) ? r.id_number_bidx : idNumberIndex(db, isSealed(id) ? openSealed(context, id, 'member.id_number') : id);
+        return sql`(${sql.join([sql`${r.id}::bigint`, ...t.columns.map((c) => sql`${r[c]}::text`), ...next.map((v) => sql`${v}::text`), sql`${bidx}::text`])})`;
       });
-      const values = sql.join(updates.map((u) => sql`(${u.id}::bigint, ${u.old}::text, ${u.next}::text, ${u.bidx}::text)`));
-      const target = sql.ref(c.column);
-      const set = indexed ? sql`${target} = v.next, id_number_bidx = v.bidx` : sql`${target} = v.next`;
-      const result = await db.transaction().execute((trx) =>
-        sql`update ${sql.table(c.table)} as t set ${set} from (values ${values}) as v(id, old, next, bidx)
-            where t.id = v.id and ${col} = v.old`.execute(trx.withoutPlugins()),
-      );
+      const set = sql.join([...t.columns.map((c) => sql`${sql.ref(c)} = v.${sql.ref(`new_${c}`)}`), ...(t.indexed ? [sql`id_number_bidx = v.bidx`] : [])]);
+      const unchanged = sql.join(t.columns.map((c) => sql`t.${sql.ref(c)} is not distinct from v.${sql.ref(`old_${c}`)}`), sql` and `);
+      const alias = sql.join([sql`id`, ...t.columns.map((c) => sql.ref(`old_${c}`)), ...t.columns.map((c) => sql.ref(`new_${c}`)), sql`bidx`]);
+      const result = await sql`
+        update ${sql.table(t.table)} as t set ${set} from (values ${sql.join(values)}) as v(${alias})
+        where t.id = v.id and ${unchanged}`.execute(raw);
       const batch = Number(result.numAffectedRows ?? 0n);
       done += batch;
-      await opts.onBatch?.({ column: columnName(c), batch, done });
+      await opts.onBatch?.({ table: t.table, batch, done });
     }
   }
   return done;

@@ -13,10 +13,15 @@ import { getHousehold } from '../../src/app/households/get-household.ts';
 import { listHouseholds } from '../../src/app/households/list-households.ts';
 import { recordMemberChange } from '../../src/app/member-changes/record-member-change.ts';
 import { AppError } from '../../src/app/errors.ts';
+import { bootstrap } from '../../src/app/bootstrap.ts';
+import { makeIdNumber } from '../../src/domain/id-number.ts';
 import { householdMembers, memberByIdNumber } from '../../src/store/households.ts';
+import { migrate, migrationFiles } from '../../src/store/migrate.ts';
+import { sealPlaintextMembers } from '../../src/store/members.ts';
+import { loadRegions } from '../../src/store/regions.ts';
 import type { Db } from '../../src/store/transaction.ts';
 import { createStandardUsers, pickRegions, type TestRegions, type TestUsers } from '../helpers/app.ts';
-import { createTestDatabase, TEST_DATABASE_URL, TEST_DB_KIND, type TestDatabase } from '../helpers/db.ts';
+import { createTestDatabase, TEST_DATABASE_URL, TEST_DB_KIND, testRegionRows, type TestDatabase } from '../helpers/db.ts';
 import { householdBody, memberBody } from '../helpers/households.ts';
 
 /** What a sealed value looks like in the table: `jbenc:1:<key id>:<base64url>`. */
@@ -182,5 +187,123 @@ describe(`encryption at rest [${TEST_DB_KIND}]`, () => {
       const { seal } = await import('../../src/store/sealed.ts');
       await expect(pgCode(raw.insertInto('member').values({ ...copy, id_number: seal(db, headIdNumber), relation: 'other' }).execute())).resolves.toBe('23505');
     });
+  });
+});
+
+/** A database as version 007 left it: the migrations before 008 and plaintext members. */
+async function databaseBefore008(): Promise<TestDatabase> {
+  const database = await createTestDatabase({ empty: true });
+  const db = database.db;
+  await sql`create table schema_migration (version int primary key, name text not null, applied_at timestamptz not null default now())`.execute(db);
+  for (const m of migrationFiles().filter((f) => f.version < 8))
+    await db.transaction().execute(async (trx) => {
+      await database.execScript(m.sql, trx);
+      await sql`insert into schema_migration (version, name) values (${m.version}, ${m.name})`.execute(trx);
+    });
+  await loadRegions(db, await testRegionRows());
+  return database;
+}
+
+describe(`a database from before encryption at rest [${TEST_DB_KIND}]`, () => {
+  let database: TestDatabase;
+  let db: Db;
+  let village = '';
+  /** Plaintext ID numbers, phones and accounts of the old rows. */
+  const people: { idNumber: string; phone: string | null; account: string | null }[] = [];
+  const rawMembers = () => db.withoutPlugins().selectFrom('member').select(['id', 'id_number', 'id_number_bidx', 'phone', 'bank_account']).orderBy('id').execute();
+  const validated = async () =>
+    (await sql<{ conname: string; convalidated: boolean }>`
+      select conname, convalidated from pg_constraint where conname like '%\_sealed' or conname = 'member_id_number_bidx_present' order by 1`.execute(db)).rows;
+
+  beforeAll(async () => {
+    database = await databaseBefore008();
+    db = database.db;
+    village = (await db.selectFrom('region').select('code').where('level', '=', 5).where('county_code', '=', '360731').orderBy('code').executeTakeFirstOrThrow()).code;
+    const raw = db.withoutPlugins() as Kysely<any>;
+    for (let h = 0; h < 6; h++) {
+      const { id } = await raw.insertInto('household').values({ county_code: '360731', region_code: village, registration_region_code: village }).returning('id').executeTakeFirstOrThrow();
+      for (let k = 0; k < 3; k++) {
+        const n = h * 3 + k;
+        const person = {
+          idNumber: makeIdNumber('360731', `19${60 + n}-03-0${1 + k}`, 300 + n * 2, n % 2 ? 'female' : 'male'),
+          phone: n % 3 === 2 ? null : `1377${String(1_000_000 + n * 131).padStart(7, '0')}`,
+          account: n % 4 === 3 ? null : `62170712${String(100_000_000_00 + n * 977).padStart(11, '0')}`,
+        };
+        people.push(person);
+        const { id: memberId } = await raw.insertInto('member').values({
+          household_id: id, county_code: '360731', name: `旧成员${n}`, id_number: person.idNumber, relation: k === 0 ? 'head' : 'child',
+          sex: n % 2 ? 'female' : 'male', birth_date: `19${60 + n}-03-0${1 + k}`, registration: 'rural', labor_ability: 'full',
+          phone: person.phone, bank_account: person.account,
+        }).returning('id').executeTakeFirstOrThrow();
+        if (k === 2)
+          await raw.insertInto('member_change').values({
+            household_id: id, county_code: '360731', region_code: village, member_id: memberId, direction: 'increase', reason: 'move_in',
+            evidence_type: 'household_register', evidence_ref: `R-${n}`, event_on: '2024-01-02', recorded_on: '2024-01-03', due_on: '2024-04-02',
+            name: `旧成员${n}`, id_number: person.idNumber, sex: n % 2 ? 'female' : 'male', birth_date: `19${60 + n}-03-0${1 + k}`,
+            relation: 'child', recorded_by: 0, recorded_by_name: '系统',
+          }).execute();
+      }
+    }
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('migration 008 leaves the plaintext but binds new writes at once (checks NOT VALID)', async () => {
+    expect(await migrate(database)).toEqual(migrationFiles().filter((f) => f.version >= 8).map((f) => f.name));
+    expect((await rawMembers()).map((m) => m.id_number)).toEqual(people.map((p) => p.idNumber));
+    expect((await validated()).every((c) => !c.convalidated)).toBe(true);
+    const first = (await rawMembers())[0]!;
+    await expect(pgCode(db.withoutPlugins().updateTable('member').set({ phone: '13900002222' }).where('id', '=', first.id).execute())).resolves.toBe('23514');
+  });
+
+  it('an interrupted sealing leaves every row either untouched or complete', async () => {
+    const interrupted = sealPlaintextMembers(db, {
+      batchSize: 4,
+      onBatch: (p) => {
+        if (p.done >= 8) throw new Error('中断');
+      },
+    });
+    await expect(interrupted).rejects.toThrow('中断');
+    const rows = await rawMembers();
+    const sealedRows = rows.filter((m) => SEALED.test(m.id_number));
+    expect(sealedRows.length).toBe(8);
+    for (const m of rows) expect(SEALED.test(m.id_number)).toBe(m.id_number_bidx !== null);
+    expect((await validated()).every((c) => !c.convalidated)).toBe(true);
+  });
+
+  it('bootstrap seals the rest, fills the blind index and validates the checks', async () => {
+    const report = await bootstrap(database);
+    expect(report.sealed).toBeGreaterThan(0);
+    const rows = await rawMembers();
+    for (const m of rows) {
+      expect(m.id_number).toMatch(SEALED);
+      expect(m.id_number_bidx).toMatch(/^[0-9a-f]{64}$/);
+      if (m.phone !== null) expect(m.phone).toMatch(SEALED);
+      if (m.bank_account !== null) expect(m.bank_account).toMatch(SEALED);
+    }
+    for (const c of await db.withoutPlugins().selectFrom('member_change').select('id_number').execute()) expect(c.id_number).toMatch(SEALED);
+    expect(await validated()).toHaveLength(5);
+    expect((await validated()).every((c) => c.convalidated)).toBe(true);
+    const text = await dumpText(db.withoutPlugins());
+    for (const p of people) for (const s of [p.idNumber, p.phone, p.account]) if (s) expect(text.includes(s), `plaintext ${s} left`).toBe(false);
+  });
+
+  it('the values open, lookups find them and uniqueness holds', async () => {
+    const opened = await db.selectFrom('member').select(['id', 'household_id', 'id_number', 'phone', 'bank_account']).orderBy('id').execute();
+    expect(opened.map((m) => [m.id_number, m.phone, m.bank_account])).toEqual(people.map((p) => [p.idNumber, p.phone, p.account]));
+    for (const m of opened) expect((await memberByIdNumber(db, m.id_number))?.id).toBe(m.id);
+    const raw = db.withoutPlugins();
+    const row = await raw.selectFrom('member').selectAll().where('id', '=', opened[0]!.id).executeTakeFirstOrThrow();
+    const { id: _id, created_at: _c, updated_at: _u, ...copy } = row;
+    const { seal } = await import('../../src/store/sealed.ts');
+    await expect(pgCode(raw.insertInto('member').values({ ...copy, id_number: seal(db, people[0]!.idNumber) }).execute())).resolves.toBe('23505');
+  });
+
+  it('a second bootstrap changes nothing', async () => {
+    const before = await rawMembers();
+    const report = await bootstrap(database);
+    expect(report.sealed).toBe(0);
+    expect(await rawMembers()).toEqual(before);
   });
 });
