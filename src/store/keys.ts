@@ -7,9 +7,10 @@
  * key may instead come from `JIANBANG_AUDIT_KEY` (hex or base64, at least 32 bytes), so it can live
  * in a secrets manager. A backup never contains this file (docs/security.md).
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { nodeProcessAlive } from './data-dir.ts';
 
 export interface KeyRing {
   /** key id → 32-byte AES-256 key; every id ever used stays here until a rotation has finished. */
@@ -109,26 +110,28 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
 /**
  * Runs a read-modify-write of keys.json under an exclusive lock file: two processes adding keys
  * at once must not lose one (a key lost after it sealed data would make that data unreadable).
- * A lock left by a dead process is cleared; a live holder is waited for, a few seconds at most.
+ * The lock appears whole with its owner's pid (hard link of a finished temp file); one left by a
+ * dead process is cleared; a live holder is waited for, a few seconds at most.
  */
 function withKeyFileLock<T>(dir: string, fn: () => T): T {
   const lock = join(dir, `${KEY_FILE}.lock`);
-  for (let waited = 0; ; waited += 50) {
-    try {
-      const fd = openSync(lock, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (e: any) {
-      if (e?.code !== 'EEXIST') throw e;
-      const holder = Number(readFileSync(lock, 'utf8').trim() || 'NaN');
-      let alive = true;
+  const mine = `${lock}.${process.pid}`;
+  writeFileSync(mine, String(process.pid), { mode: 0o600 });
+  try {
+    for (let waited = 0; ; waited += 20) {
       try {
-        process.kill(holder, 0);
-      } catch (err: any) {
-        alive = err?.code === 'EPERM';
+        linkSync(mine, lock);
+        break;
+      } catch (e: any) {
+        if (e?.code !== 'EEXIST') throw e;
       }
-      if (!alive || Number.isNaN(holder)) {
+      let holder: number;
+      try {
+        holder = Number(readFileSync(lock, 'utf8'));
+      } catch {
+        continue; // released meanwhile
+      }
+      if (!nodeProcessAlive(holder)) {
         try {
           unlinkSync(lock);
         } catch {
@@ -137,8 +140,10 @@ function withKeyFileLock<T>(dir: string, fn: () => T): T {
         continue;
       }
       if (waited > 5000) throw new Error(`密钥文件正被进程 ${holder} 修改（${lock}），请稍后重试`);
-      sleepSync(50);
+      sleepSync(20);
     }
+  } finally {
+    unlinkSync(mine);
   }
   try {
     return fn();

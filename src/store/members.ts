@@ -97,6 +97,27 @@ export async function sealedColumnCounts(db: Db): Promise<SealedColumnCount[]> {
   return out;
 }
 
+type SealedTable = (typeof SEALED_TABLES)[number];
+
+/** Rows of `t` (alias t) that a pass of `target` must rewrite. */
+function needsRewrite(t: SealedTable, target: ResealOptions['target'], currentKeyId: string) {
+  const wrong = t.columns.map((c) => {
+    const col = sql.ref(`t.${c}`);
+    return target === 'plaintext' ? sql`${col} !~ ${SEALED_SQL_PATTERN}` : sql`${col} not like ${`${SEALED_PREFIX}${currentKeyId}:%`}`;
+  });
+  return sql`(${sql.join([...wrong, ...(t.indexed ? [sql`t.id_number_bidx is null`] : [])], sql` or `)})`;
+}
+
+/** Rows still to rewrite: plaintext ones, or (rotation) all not sealed with `currentKeyId`. */
+export async function rowsToReseal(db: Db, target: ResealOptions['target'], currentKeyId: string): Promise<number> {
+  let n = 0;
+  for (const t of SEALED_TABLES) {
+    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t.table)} t where ${needsRewrite(t, target, currentKeyId)}`.execute(db);
+    n += r.rows[0]!.n;
+  }
+  return n;
+}
+
 export interface ResealProgress {
   table: string;
   /** Rows rewritten in this batch and so far in this call. */
@@ -127,18 +148,14 @@ export async function resealColumns(db: Db, opts: ResealOptions): Promise<number
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 1000, 5000));
   let done = 0;
   for (const t of SEALED_TABLES) {
-    const cols = t.columns.map((c) => sql.ref(`t.${c}`));
     let after = 0;
     for (;;) {
       const keys = freshKeys(context);
       const current = `${SEALED_PREFIX}${keys.currentDataKeyId}:`;
-      const wanted = (col: (typeof cols)[number]) =>
-        opts.target === 'plaintext' ? sql`${col} !~ ${SEALED_SQL_PATTERN}` : sql`${col} not like ${`${current}%`}`;
       const rows = await sql<Record<string, string | number | null>>`
-        select t.id, ${sql.join(cols)}${t.indexed ? sql`, t.id_number_bidx` : sql``}
+        select t.id, ${sql.join(t.columns.map((c) => sql.ref(`t.${c}`)))}${t.indexed ? sql`, t.id_number_bidx` : sql``}
         from ${sql.table(t.table)} t
-        where t.id > ${after}
-          and (${sql.join(cols.map(wanted), sql` or `)}${t.indexed ? sql` or t.id_number_bidx is null` : sql``})
+        where t.id > ${after} and ${needsRewrite(t, opts.target, keys.currentDataKeyId)}
         order by t.id limit ${batchSize}`.execute(raw);
       if (rows.rows.length === 0) break;
       after = Number(rows.rows.at(-1)!.id);

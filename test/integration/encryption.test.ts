@@ -6,6 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHousehold } from '../../src/app/households/create-household.ts';
 import { addMember } from '../../src/app/households/add-member.ts';
 import { updateMember } from '../../src/app/households/update-member.ts';
@@ -13,11 +16,18 @@ import { getHousehold } from '../../src/app/households/get-household.ts';
 import { listHouseholds } from '../../src/app/households/list-households.ts';
 import { recordMemberChange } from '../../src/app/member-changes/record-member-change.ts';
 import { AppError } from '../../src/app/errors.ts';
+import { SYSTEM_ACTOR, type Actor } from '../../src/app/actor.ts';
+import { runDataKeyRotation } from '../../src/app/security/rotate-data-key.ts';
+import { retireUnusedDataKeys } from '../../src/app/security/retire-data-keys.ts';
+import { getDataKeyStatus } from '../../src/app/security/get-data-key-status.ts';
+import { addCurrentDataKey, contextOf, DatabaseContextPlugin, type DatabaseContext } from '../../src/store/context.ts';
+import { loadKeyRing, type KeyRing } from '../../src/store/keys.ts';
+import { sealWith, sealedKeyId } from '../../src/store/sealed.ts';
 import { bootstrap } from '../../src/app/bootstrap.ts';
 import { makeIdNumber } from '../../src/domain/id-number.ts';
 import { householdMembers, memberByIdNumber } from '../../src/store/households.ts';
 import { migrate, migrationFiles } from '../../src/store/migrate.ts';
-import { sealPlaintextMembers } from '../../src/store/members.ts';
+import { sealedColumnCounts, sealMemberColumns, sealPlaintextMembers } from '../../src/store/members.ts';
 import { loadRegions } from '../../src/store/regions.ts';
 import type { Db } from '../../src/store/transaction.ts';
 import { createStandardUsers, pickRegions, type TestRegions, type TestUsers } from '../helpers/app.ts';
@@ -32,6 +42,21 @@ const today = () => new Date().toISOString().slice(0, 10);
 let serial = 0;
 const uniquePhone = () => `139${String(70_000_000 + serial++ * 7919).padStart(8, '0')}`;
 const uniqueAccount = () => `62284801${String(10_000_000_000 + serial++ * 104_729).padStart(11, '0')}`;
+
+/** Another handle on the same connection with its own keys: another server process, as it were. */
+function withKeys(db: Db, context: DatabaseContext): Db {
+  return db.withoutPlugins().withPlugin(new DatabaseContextPlugin(context)) as Db;
+}
+
+/** A village cadre of the test county, without an account (the use cases only need the actor). */
+const cadre = (regionCode: string): Actor => ({ id: 0, username: 'cadre', displayName: '测试村干部', role: 'village', departmentKind: null, regionCode });
+
+/** Values per key id over every sealed column. */
+async function valuesPerKey(db: Db): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const c of await sealedColumnCounts(db)) for (const [k, n] of Object.entries(c.byKey)) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
 
 /** Every row of every table of the public schema as JSON text, read without the context plugin. */
 async function dumpText(raw: Kysely<any>): Promise<string> {
@@ -305,5 +330,124 @@ describe(`a database from before encryption at rest [${TEST_DB_KIND}]`, () => {
     const report = await bootstrap(database);
     expect(report.sealed).toBe(0);
     expect(await rawMembers()).toEqual(before);
+  });
+});
+
+describe(`key rotation [${TEST_DB_KIND}]`, () => {
+  let database: TestDatabase;
+  let keyDir = '';
+  /** A server that opened the key file before the rotation and never looked again. */
+  let serverA: Db;
+  /** The process that rotates. */
+  let rotator: Db;
+  let firstKey = '';
+  let village = '';
+  const ids: string[] = [];
+  let householdId = 0;
+  const fileContext = (): DatabaseContext => ({ keys: loadKeyRing(keyDir), keyDir, auditHead: null });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    keyDir = mkdtempSync(join(tmpdir(), 'jb-keys-'));
+    serverA = withKeys(database.db, fileContext());
+    firstKey = contextOf(serverA).keys.currentDataKeyId;
+    village = (await pickRegions(database.db)).villageA;
+    for (let i = 0; i < 4; i++) {
+      const body = householdBody(village, {
+        members: [memberBody({ relation: 'head', phone: uniquePhone(), bankAccount: uniqueAccount() }), memberBody({ relation: 'spouse', sex: 'female', phone: null })],
+      });
+      const h = await createHousehold(serverA, cadre(village), body);
+      householdId = h.id;
+      ids.push(...body.members.map((m) => m.idNumber));
+    }
+    rotator = withKeys(database.db, fileContext());
+  });
+  afterAll(async () => {
+    await database?.close();
+    rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  it('retire refuses while rows still use an old key', async () => {
+    addCurrentDataKey(contextOf(rotator)); // a new current key, nothing re-encrypted yet
+    const refused = retireUnusedDataKeys(rotator, SYSTEM_ACTOR, { skipAuthz: true, graceMs: 0 });
+    await expect(refused).rejects.toMatchObject({ status: 409 });
+    await expect(refused).rejects.toThrow(firstKey);
+    expect(loadKeyRing(keyDir).dataKeys.has(firstKey)).toBe(true);
+  });
+
+  it('re-encrypts every value under the new key, in batches, also what a stale writer adds meanwhile', async () => {
+    const staleRing: KeyRing = contextOf(serverA).keys; // still only the first key
+    const stale = withKeys(database.db, { keys: staleRing, keyDir: null, auditHead: null });
+    let batches = 0;
+    const late = memberBody({ relation: 'other', phone: uniquePhone() });
+    const report = await runDataKeyRotation(rotator, SYSTEM_ACTOR, '测试轮换', {
+      batchSize: 3,
+      graceMs: 0,
+      onProgress: async () => {
+        if (++batches !== 2) return;
+        // Another server that has not seen the new key file yet writes with the old key.
+        await stale.insertInto('member').values({
+          ...sealMemberColumns(stale, { id_number: late.idNumber, phone: late.phone, bank_account: null }),
+          household_id: householdId, county_code: '360731', name: '晚到', relation: 'other', sex: 'male', birth_date: '1980-01-01',
+          registration: 'rural', labor_ability: 'full',
+        }).execute();
+      },
+    });
+    ids.push(late.idNumber);
+    expect(batches).toBeGreaterThan(2);
+    const current = contextOf(rotator).keys.currentDataKeyId;
+    expect(report.newKeyId).toBe(current);
+    expect(await valuesPerKey(rotator)).toEqual({ [current]: expect.any(Number) });
+    for (const id of ids) expect(await memberByIdNumber(rotator, id), id).toBeTruthy();
+    const opened = await rotator.selectFrom('member').select('id_number').execute();
+    expect(opened.map((m) => m.id_number).sort()).toEqual([...ids].sort());
+  });
+
+  it('a server holding the old ring reloads the key file once and keeps reading, then writes with the new key', async () => {
+    const ring = contextOf(serverA).keys;
+    expect(ring.dataKeys.has(contextOf(rotator).keys.currentDataKeyId)).toBe(false);
+    const members = await householdMembers(serverA, householdId);
+    expect(members.map((m) => m.id_number)).toEqual(expect.arrayContaining([ids.at(-1)]));
+    expect(contextOf(serverA).keys.currentDataKeyId).toBe(contextOf(rotator).keys.currentDataKeyId);
+    const added = await addMember(serverA, cadre(village), householdId, memberBody({ relation: 'child' }));
+    const raw = await database.db.withoutPlugins().selectFrom('member').select('id_number').where('id', '=', added.id).executeTakeFirstOrThrow();
+    expect(sealedKeyId(raw.id_number)).toBe(contextOf(rotator).keys.currentDataKeyId);
+  });
+
+  it('a handle without the key file cannot open them and names the missing key', async () => {
+    const oldOnly = withKeys(database.db, { keys: { ...contextOf(serverA).keys, dataKeys: new Map([[firstKey, contextOf(serverA).keys.dataKeys.get(firstKey)!]]) }, keyDir: null, auditHead: null });
+    await expect(householdMembers(oldOnly, householdId)).rejects.toThrow(/密钥 k\w+ 不在密钥文件中/);
+  });
+
+  it('a tampered ciphertext is refused with a clear error', async () => {
+    const raw = database.db.withoutPlugins();
+    const row = await raw.selectFrom('member').select(['id', 'phone']).where('household_id', '=', householdId).where('phone', 'is not', null).executeTakeFirstOrThrow();
+    const flipped = row.phone!.slice(0, -3) + (row.phone!.at(-3) === 'A' ? 'B' : 'A') + row.phone!.slice(-2);
+    await raw.updateTable('member').set({ phone: flipped }).where('id', '=', row.id).execute();
+    try {
+      await expect(householdMembers(rotator, householdId)).rejects.toThrow('字段 phone 无法解密：密文已损坏或被篡改（认证标签不符）');
+    } finally {
+      await raw.updateTable('member').set({ phone: row.phone }).where('id', '=', row.id).execute();
+    }
+    expect((await householdMembers(rotator, householdId)).length).toBeGreaterThan(0);
+  });
+
+  it('retire then removes the keys no row uses; the status shows one key', async () => {
+    const current = contextOf(rotator).keys.currentDataKeyId;
+    const { removed } = await retireUnusedDataKeys(rotator, SYSTEM_ACTOR, { skipAuthz: true, graceMs: 0 });
+    expect(removed).toContain(firstKey);
+    expect(removed).toHaveLength(2);
+    const file = JSON.parse(readFileSync(join(keyDir, 'keys.json'), 'utf8'));
+    expect(file.dataKeys.map((k: { id: string }) => k.id)).toEqual([current]);
+    const status = await getDataKeyStatus(rotator, SYSTEM_ACTOR, { skipAuthz: true });
+    expect(status.currentKeyId).toBe(current);
+    expect(status.keys).toEqual([expect.objectContaining({ id: current, current: true, values: expect.any(Number) })]);
+    expect(status.plaintextValues).toBe(0);
+  });
+
+  it('the rotation and the retirement are in the audit log', async () => {
+    const actions = (await database.db.selectFrom('audit_log').select(['action', 'reason', 'object_type']).where('object_type', '=', 'data_key').orderBy('seq').execute());
+    expect(actions.map((a) => a.action)).toEqual(['data_key.rotate_start', 'data_key.rotate_finish', 'data_key.retire']);
+    expect(actions[0]!.reason).toBe('测试轮换');
   });
 });
