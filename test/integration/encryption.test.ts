@@ -17,7 +17,7 @@ import { listHouseholds } from '../../src/app/households/list-households.ts';
 import { recordMemberChange } from '../../src/app/member-changes/record-member-change.ts';
 import { AppError } from '../../src/app/errors.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/app/actor.ts';
-import { runDataKeyRotation } from '../../src/app/security/rotate-data-key.ts';
+import { dataKeyRotationFinished, runDataKeyRotation, startDataKeyRotation } from '../../src/app/security/rotate-data-key.ts';
 import { retireUnusedDataKeys } from '../../src/app/security/retire-data-keys.ts';
 import { getDataKeyStatus } from '../../src/app/security/get-data-key-status.ts';
 import { addCurrentDataKey, contextOf, DatabaseContextPlugin, type DatabaseContext } from '../../src/store/context.ts';
@@ -30,7 +30,7 @@ import { migrate, migrationFiles } from '../../src/store/migrate.ts';
 import { sealedColumnCounts, sealMemberColumns, sealPlaintextMembers } from '../../src/store/members.ts';
 import { loadRegions } from '../../src/store/regions.ts';
 import type { Db } from '../../src/store/transaction.ts';
-import { createStandardUsers, pickRegions, type TestRegions, type TestUsers } from '../helpers/app.ts';
+import { API, createStandardUsers, createTestApp, pickRegions, type TestApp, type TestRegions, type TestUsers } from '../helpers/app.ts';
 import { createTestDatabase, TEST_DATABASE_URL, TEST_DB_KIND, testRegionRows, type TestDatabase } from '../helpers/db.ts';
 import { householdBody, memberBody } from '../helpers/households.ts';
 
@@ -449,5 +449,88 @@ describe(`key rotation [${TEST_DB_KIND}]`, () => {
     const actions = (await database.db.selectFrom('audit_log').select(['action', 'reason', 'object_type']).where('object_type', '=', 'data_key').orderBy('seq').execute());
     expect(actions.map((a) => a.action)).toEqual(['data_key.rotate_start', 'data_key.rotate_finish', 'data_key.retire']);
     expect(actions[0]!.reason).toBe('测试轮换');
+  });
+});
+
+describe(`in-server key rotation through the API [${TEST_DB_KIND}]`, () => {
+  let t: TestApp;
+  let householdId = 0;
+  let idNumber = '';
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const body = householdBody(t.regions.villageA);
+    idNumber = body.members[0]!.idNumber;
+    const res = await t.as('village').post(`${API}/households`, body);
+    expect(res.statusCode).toBe(201);
+    householdId = res.json().id;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is for the security admin only (403 for every other role)', async () => {
+    for (const who of ['sysadmin', 'auditadmin', 'county', 'village', 'province']) {
+      expect((await t.as(who).get(`${API}/security/data-key`)).statusCode, who).toBe(403);
+      expect((await t.as(who).post(`${API}/security/data-key/rotate`, { reason: '试图轮换' })).statusCode, who).toBe(403);
+    }
+    expect((await t.anonymous.get(`${API}/security/data-key`)).statusCode).toBe(401);
+  });
+
+  it('requires a reason', async () => {
+    const res = await t.as('secadmin').post(`${API}/security/data-key/rotate`, {});
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ path: 'reason' })]);
+    expect((await t.as('secadmin').post(`${API}/security/data-key/rotate`, { reason: '   ' })).statusCode).toBe(400);
+  });
+
+  it('runs as a background job whose progress the status shows, re-encrypting everything', async () => {
+    const before = (await t.as('secadmin').get(`${API}/security/data-key`)).json();
+    expect(before.rotation).toBeNull();
+    const started = await t.as('secadmin').post(`${API}/security/data-key/rotate`, { reason: '年度密钥轮换' });
+    expect(started.statusCode).toBe(202);
+    expect(started.json()).toMatchObject({ state: 'running', reason: '年度密钥轮换', startedBy: '安全管理员' });
+    await dataKeyRotationFinished(t.db);
+    const status = (await t.as('secadmin').get(`${API}/security/data-key`)).json();
+    expect(status.rotation).toMatchObject({ state: 'done', error: null });
+    expect(status.rotation.done).toBe(status.rotation.total);
+    expect(status.rotation.total).toBeGreaterThan(0);
+    expect(status.currentKeyId).toBe(status.rotation.newKeyId);
+    expect(status.currentKeyId).not.toBe(before.currentKeyId);
+    const perKey = Object.fromEntries(status.keys.map((k: { id: string; values: number }) => [k.id, k.values]));
+    expect(perKey[before.currentKeyId]).toBe(0);
+    expect(perKey[status.currentKeyId]).toBeGreaterThan(0);
+    // Still readable, still found by ID number.
+    const h = await t.as('village').get(`${API}/households/${householdId}?reveal=true`);
+    expect(h.statusCode).toBe(200);
+    expect(h.json().members.map((m: { idNumber: string }) => m.idNumber)).toContain(idNumber);
+    const found = await t.as('village').get(`${API}/households?q=${idNumber}`);
+    expect(found.json().items.map((x: { id: number }) => x.id)).toEqual([householdId]);
+  });
+
+  it('is audited with who and why', async () => {
+    const entries = await t.db.selectFrom('audit_log').selectAll().where('object_type', '=', 'data_key').orderBy('seq').execute();
+    expect(entries.map((e) => e.action)).toEqual(['data_key.rotate_start', 'data_key.rotate_finish']);
+    for (const e of entries) expect(e).toMatchObject({ actor_id: t.users.secadmin.id, actor_role: 'security_admin', reason: '年度密钥轮换' });
+  });
+
+  it('refuses a second start while one runs (409)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await startDataKeyRotation(t.db, t.users.secadmin, { reason: '第一次' }, { onProgress: () => gate });
+    const res = await t.as('secadmin').post(`${API}/security/data-key/rotate`, { reason: '第二次' });
+    expect(res.statusCode).toBe(409);
+    expect((await t.as('secadmin').get(`${API}/security/data-key`)).json().rotation.state).toBe('running');
+    release();
+    await dataKeyRotationFinished(t.db);
+    expect((await t.as('secadmin').get(`${API}/security/data-key`)).json().rotation.state).toBe('done');
+  });
+
+  it('refuses stored text that would pass for a sealed value (it could not be read back)', async () => {
+    const fake = `jbenc:1:k1:${'A'.repeat(40)}`;
+    const res = await t.as('village').post(`${API}/households/${householdId}/members`, memberBody({ relation: 'child', supportNote: fake }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ path: 'supportNote' })]);
+    expect((await t.as('village').get(`${API}/households/${householdId}`)).statusCode).toBe(200);
   });
 });
