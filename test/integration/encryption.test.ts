@@ -29,6 +29,9 @@ import { householdMembers, memberByIdNumber } from '../../src/store/households.t
 import { migrate, migrationFiles } from '../../src/store/migrate.ts';
 import { sealedColumnCounts, sealMemberColumns, sealPlaintextMembers } from '../../src/store/members.ts';
 import { loadRegions } from '../../src/store/regions.ts';
+import { openDatabase } from '../../src/store/connection.ts';
+import { acquireDataDirLock } from '../../src/store/data-dir.ts';
+import { keysCommand } from '../../src/cli/keys.ts';
 import type { Db } from '../../src/store/transaction.ts';
 import { API, createStandardUsers, createTestApp, pickRegions, type TestApp, type TestRegions, type TestUsers } from '../helpers/app.ts';
 import { createTestDatabase, TEST_DATABASE_URL, TEST_DB_KIND, testRegionRows, type TestDatabase } from '../helpers/db.ts';
@@ -532,5 +535,121 @@ describe(`in-server key rotation through the API [${TEST_DB_KIND}]`, () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().errors).toEqual([expect.objectContaining({ path: 'supportNote' })]);
     expect((await t.as('village').get(`${API}/households/${householdId}`)).statusCode).toBe(200);
+  });
+});
+
+describe(`keys command line [${TEST_DB_KIND}]`, () => {
+  const tmp: string[] = [];
+  const temp = (prefix: string) => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    tmp.push(d);
+    return d;
+  };
+  let env: NodeJS.ProcessEnv = {};
+  let keyDir = '';
+  let serverDb: TestDatabase | null = null;
+  const ids: string[] = [];
+  /** A handle on the database as a freshly started process would open it. */
+  const reopen = async () => (serverDb ? { db: withKeys(serverDb.db, { keys: loadKeyRing(keyDir), keyDir, auditHead: null }), close: async () => {} } : openDatabase({ dataDir: env.JIANBANG_DATA_DIR }));
+  const run = async (action: 'status' | 'rotate' | 'retire', o: { batch?: string; reason?: string } = {}, e = env) => {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const code = await keysCommand(action, o, e, { log: (l) => lines.push(l), error: (l) => errors.push(l) });
+    return { code, out: lines.join('\n'), err: errors.join('\n') };
+  };
+  const fileKeys = () => (JSON.parse(readFileSync(join(keyDir, 'keys.json'), 'utf8')) as { current: string; dataKeys: { id: string }[] });
+
+  beforeAll(async () => {
+    let db: Db;
+    let close: () => Promise<void>;
+    if (TEST_DB_KIND === 'postgres') {
+      serverDb = await createTestDatabase();
+      keyDir = temp('jb-cli-keys-');
+      const u = new URL(TEST_DATABASE_URL!);
+      u.pathname = `/${serverDb.name}`;
+      env = { DATABASE_URL: u.toString(), JIANBANG_KEY_DIR: keyDir };
+      db = withKeys(serverDb.db, { keys: loadKeyRing(keyDir), keyDir, auditHead: null });
+      close = async () => {};
+    } else {
+      const dataDir = temp('jb-cli-data-');
+      env = { JIANBANG_DATA_DIR: dataDir };
+      keyDir = join(dataDir, 'keys');
+      const d = await openDatabase({ dataDir, command: 'test' });
+      await migrate(d);
+      await loadRegions(d.db, await testRegionRows());
+      db = d.db;
+      close = () => d.close();
+    }
+    const village = (await pickRegions(db)).villageA;
+    for (let i = 0; i < 3; i++) {
+      const body = householdBody(village);
+      await createHousehold(db, cadre(village), body);
+      ids.push(...body.members.map((m) => m.idNumber));
+    }
+    await close();
+  });
+  afterAll(async () => {
+    await serverDb?.close();
+    for (const d of tmp) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('status lists the data keys and the values each holds', async () => {
+    const { code, out } = await run('status');
+    expect(code).toBe(0);
+    expect(out).toContain(fileKeys().current);
+    expect(out).toMatch(/当前/);
+    expect(out).toContain('member.id_number');
+  });
+
+  it('rotate re-encrypts everything under a new key, printing its progress; the values still open', async () => {
+    const old = fileKeys().current;
+    const { code, out } = await run('rotate', { batch: '2', reason: '命令行测试' });
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/已重新加密 \d+ \/ \d+ 行/);
+    expect(out).toContain('密钥轮换完成');
+    const file = fileKeys();
+    expect(file.current).not.toBe(old);
+    const d = await reopen();
+    try {
+      expect(await valuesPerKey(d.db)).toEqual({ [file.current]: expect.any(Number) });
+      for (const id of ids) expect(await memberByIdNumber(d.db, id), id).toBeTruthy();
+      const entry = await d.db.selectFrom('audit_log').select(['actor_name', 'reason']).where('action', '=', 'data_key.rotate_finish').executeTakeFirstOrThrow();
+      expect(entry).toMatchObject({ reason: '命令行测试', actor_name: expect.stringMatching(/^命令行（操作系统用户 .+）$/) });
+    } finally {
+      await d.close();
+    }
+    expect((await run('status')).out).toMatch(/可退役/);
+  });
+
+  it('retire then removes the old key from the key file', async () => {
+    const { code, out } = await run('retire');
+    expect(code, out).toBe(0);
+    expect(out).toContain('已从密钥文件删除旧密钥');
+    expect(fileKeys().dataKeys).toHaveLength(1);
+    const d = await reopen();
+    try {
+      expect((await d.db.selectFrom('member').select('id_number').execute()).map((m) => m.id_number).sort()).toEqual([...ids].sort());
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('on an embedded folder a running server holds, says to rotate inside the server or stop it', async () => {
+    const dataDir = temp('jb-cli-locked-');
+    const release = acquireDataDirLock(dataDir, 'serve');
+    try {
+      const rotate = await run('rotate', {}, { JIANBANG_DATA_DIR: dataDir });
+      expect(rotate.code).toBe(1);
+      expect(rotate.err).toContain('POST /api/v1/security/data-key/rotate');
+      expect(rotate.err).toContain('先停止服务');
+      expect((await run('status', {}, { JIANBANG_DATA_DIR: dataDir })).err).toContain('GET /api/v1/security/data-key');
+    } finally {
+      release();
+    }
+  });
+
+  it('refuses a batch size out of range', async () => {
+    expect((await run('rotate', { batch: '0' })).code).toBe(2);
+    expect((await run('rotate', { batch: 'abc' })).code).toBe(2);
   });
 });
