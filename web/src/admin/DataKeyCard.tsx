@@ -4,26 +4,10 @@ import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Progress, S
 import { KeyOutlined } from '@ant-design/icons';
 import { api, firstMessage, type FieldError } from '../api.ts';
 import { submitProblems } from '../forms.ts';
+import type { DataKeyStatus as ServerStatus } from '../../../src/app/security/get-data-key-status.ts';
 
-/** What GET /security/data-key answers (src/app/security/get-data-key-status.ts). */
-interface DataKeyStatus {
-  currentKeyId: string;
-  keys: { id: string; current: boolean; createdAt: string | null; values: number }[];
-  missingKeys: { id: string; values: number }[];
-  plaintextValues: number;
-  keyDir: string | null;
-  rotation: {
-    state: 'running' | 'done' | 'failed';
-    startedAt: string;
-    finishedAt: string | null;
-    startedBy: string;
-    reason: string;
-    newKeyId: string | null;
-    total: number;
-    done: number;
-    error: string | null;
-  } | null;
-}
+/** What GET /security/data-key answers. */
+type DataKeyStatus = Omit<ServerStatus, 'columns'>;
 
 const STATE: Record<string, { text: string; color: string }> = {
   running: { text: '进行中', color: 'processing' },
