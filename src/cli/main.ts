@@ -49,6 +49,19 @@ audit
   .description('校验审计日志哈希链，指出第一条被篡改的记录')
   .action(async () => (await import('./db-commands.ts')).auditVerifyCommand());
 
+const keys = program.command('keys').description('数据加密密钥（身份证号、电话、银行账号加密存储，SEC-7）');
+const keysRun = (action: 'status' | 'rotate' | 'retire') => async (o: { batch?: string; reason?: string }) => {
+  process.exitCode = await (await import('./keys.ts')).keysCommand(action, o);
+};
+keys.command('status').description('各数据密钥加密了多少值').action(keysRun('status'));
+keys
+  .command('rotate')
+  .description('启用新数据密钥，并分批重新加密全部数据（服务不停机；内嵌数据库运行中时请在网页安全设置中轮换）')
+  .option('--batch <n>', '每批行数（1-5000）', '1000')
+  .option('--reason <text>', '轮换原因（记入审计日志）')
+  .action(keysRun('rotate'));
+keys.command('retire').description('从密钥文件删除不再有数据使用的旧密钥（仍有数据使用时拒绝）').action(keysRun('retire'));
+
 program.parseAsync(process.argv).catch((err) => {
   console.error(err?.message ?? err);
   process.exit(1);

@@ -22,6 +22,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { AppError } from '../app/errors.ts';
 import type { FieldError } from '../domain/validation.ts';
+import { SEALED_PREFIX } from '../store/sealed.ts';
 
 export const MAX_STRING_LENGTH = 10_000;
 export const MAX_DEPTH = 16;
@@ -47,6 +48,8 @@ function joinPath(parts: (string | number)[]): string {
 
 function stringProblem(s: string): string | null {
   if (CONTROL.test(s)) return '不能包含空字符（\\0）或其他控制字符';
+  // Stored text with this prefix would be taken for a sealed value when read (store/sealed.ts).
+  if (s.startsWith(SEALED_PREFIX)) return `不能以系统保留的 ${SEALED_PREFIX} 开头`;
   if (s.length > MAX_STRING_LENGTH) return `过长：不能超过${MAX_STRING_LENGTH}个字符`;
   return null;
 }

@@ -42,7 +42,7 @@ function readLock(path: string): LockInfo | null {
 }
 
 /** Whether `pid` is a live Node.js process (a recycled pid of another program does not count). */
-function nodeProcessAlive(pid: number): boolean {
+export function nodeProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (e: any) {

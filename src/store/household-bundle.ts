@@ -2,6 +2,15 @@ import { recordsOf } from './household-records.ts';
 import type { HouseholdRow, MemberRow } from './households.ts';
 import type { Db } from './transaction.ts';
 
+/**
+ * What an assessment reads of a member. Not the sealed columns (ID number, phone, account): the
+ * context plugin would decrypt them for nothing, three values per member of a what-if (SEC-7).
+ */
+const ASSESSED_MEMBER_COLUMNS = [
+  'id', 'household_id', 'active', 'birth_date', 'registration', 'urban_guarantees', 'lives_together', 'labor_ability', 'joined_on', 'left_on',
+] as const;
+export type AssessedMember = Pick<MemberRow, (typeof ASSESSED_MEMBER_COLUMNS)[number]>;
+
 function groupBy<T extends Record<string, any>>(rows: T[], key = 'household_id'): Map<number, T[]> {
   const m = new Map<number, T[]>();
   for (const r of rows) {
@@ -21,7 +30,7 @@ export async function loadHouseholdBundles(db: Db, households: HouseholdRow[], o
   if (ids.length === 0) return [];
   const [members, incomes, claims, expenses, risks, measures] = await Promise.all([
     // Members who left by a natural decrease too (REG-5): registryInput counts them before their left_on.
-    db.selectFrom('member').selectAll().where('household_id', 'in', ids)
+    db.selectFrom('member').select(ASSESSED_MEMBER_COLUMNS).where('household_id', 'in', ids)
       .where((eb) => eb.or([eb('active', '=', true), eb('left_on', 'is not', null)])).orderBy('id').execute(),
     recordsOf(db, 'incomes', ids),
     recordsOf(db, 'claims', ids),
@@ -33,8 +42,8 @@ export async function loadHouseholdBundles(db: Db, households: HouseholdRow[], o
       .where('household_id', 'in', ids).orderBy('id').execute(),
   ]);
   const by = {
-    members: groupBy((members as MemberRow[]).filter((m) => m.active)),
-    formerMembers: groupBy((members as MemberRow[]).filter((m) => !m.active)), incomes: groupBy(incomes), claims: groupBy(claims),
+    members: groupBy((members as AssessedMember[]).filter((m) => m.active)),
+    formerMembers: groupBy((members as AssessedMember[]).filter((m) => !m.active)), incomes: groupBy(incomes), claims: groupBy(claims),
     expenses: groupBy(expenses), risks: groupBy(risks), measures: groupBy(measures),
   };
   return households.map((h) => ({

@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { HouseholdTable, MemberTable } from './schema.ts';
 import type { Db } from './transaction.ts';
+import { idNumberIndex } from './members.ts';
 
 export type HouseholdRow = Selectable<HouseholdTable>;
 export type MemberRow = Selectable<MemberTable>;
@@ -38,7 +39,8 @@ function filtered(db: Db, f: HouseholdFilter) {
           .select('m.id')
           .whereRef('m.household_id', '=', 'h.id')
           .where('m.active', '=', true)
-          .where((w) => (/^\d{17}[\dXx]$/.test(text) ? w('m.id_number', '=', text.toUpperCase()) : w('m.name', 'like', `%${text}%`))),
+          // ID numbers are sealed: an exact number is found by its blind index (SEC-7).
+          .where((w) => (/^\d{17}[\dXx]$/.test(text) ? w('m.id_number_bidx', '=', idNumberIndex(db, text)) : w('m.name', 'like', `%${text}%`))),
       ),
     );
   }
@@ -68,5 +70,5 @@ export async function listHouseholds(db: Db, f: HouseholdFilter) {
 }
 
 export async function memberByIdNumber(db: Db, idNumber: string) {
-  return db.selectFrom('member').select(['id', 'household_id']).where('id_number', '=', idNumber).where('active', '=', true).executeTakeFirst();
+  return db.selectFrom('member').select(['id', 'household_id']).where('id_number_bidx', '=', idNumberIndex(db, idNumber)).where('active', '=', true).executeTakeFirst();
 }

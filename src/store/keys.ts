@@ -7,9 +7,10 @@
  * key may instead come from `JIANBANG_AUDIT_KEY` (hex or base64, at least 32 bytes), so it can live
  * in a secrets manager. A backup never contains this file (docs/security.md).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { nodeProcessAlive } from './data-dir.ts';
 
 export interface KeyRing {
   /** key id → 32-byte AES-256 key; every id ever used stays here until a rotation has finished. */
@@ -18,6 +19,8 @@ export interface KeyRing {
   currentDataKeyId: string;
   blindIndexKey: Buffer;
   auditKey: Buffer;
+  /** key id → when it was made (ISO), where known (status pages). */
+  dataKeyCreatedAt?: ReadonlyMap<string, string>;
 }
 
 interface KeyFile {
@@ -46,6 +49,7 @@ function ringFrom(file: KeyFile, env: NodeJS.ProcessEnv): KeyRing {
   return {
     dataKeys,
     currentDataKeyId: file.current,
+    dataKeyCreatedAt: new Map(file.dataKeys.map((k) => [k.id, k.createdAt] as const)),
     blindIndexKey: decodeKey(file.blindIndexKey, '索引密钥'),
     auditKey: env.JIANBANG_AUDIT_KEY ? decodeKey(env.JIANBANG_AUDIT_KEY, 'JIANBANG_AUDIT_KEY ') : decodeKey(file.auditKey, '审计密钥'),
   };
@@ -89,26 +93,101 @@ export function loadKeyRing(dir: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /**
+ * What identifies the key file's current content without reading it: a running process compares
+ * this to notice that another process (a rotation) has rewritten the file.
+ */
+export function keyFileStamp(dir: string): string | null {
+  try {
+    const st = statSync(join(dir, KEY_FILE));
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Runs a read-modify-write of keys.json under an exclusive lock file: two processes adding keys
+ * at once must not lose one (a key lost after it sealed data would make that data unreadable).
+ * The lock appears whole with its owner's pid (hard link of a finished temp file); one left by a
+ * dead process is cleared; a live holder is waited for, a few seconds at most.
+ */
+function withKeyFileLock<T>(dir: string, fn: () => T): T {
+  const lock = join(dir, `${KEY_FILE}.lock`);
+  const mine = `${lock}.${process.pid}`;
+  writeFileSync(mine, String(process.pid), { mode: 0o600 });
+  try {
+    for (let waited = 0; ; waited += 20) {
+      try {
+        linkSync(mine, lock);
+        break;
+      } catch (e: any) {
+        if (e?.code !== 'EEXIST') throw e;
+      }
+      let holder: number;
+      try {
+        holder = Number(readFileSync(lock, 'utf8'));
+      } catch {
+        continue; // released meanwhile
+      }
+      if (!nodeProcessAlive(holder)) {
+        try {
+          unlinkSync(lock);
+        } catch {
+          /* cleared by another process first */
+        }
+        continue;
+      }
+      if (waited > 5000) throw new Error(`密钥文件正被进程 ${holder} 修改（${lock}），请稍后重试`);
+      sleepSync(20);
+    }
+  } finally {
+    unlinkSync(mine);
+  }
+  try {
+    return fn();
+  } finally {
+    unlinkSync(lock);
+  }
+}
+
+/**
  * Rotation, step 1: a new data key becomes current; the old ones stay so existing ciphertexts
  * still open until `keys rotate` has re-encrypted them (step 2), after which `retireDataKeys`
  * removes the keys nothing uses any more.
  */
 export function addDataKey(dir: string): string {
-  const file = readKeyFile(dir);
-  const id = newKeyId();
-  file.dataKeys.push({ id, key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() });
-  file.current = id;
-  writeKeyFile(dir, file);
-  return id;
+  return withKeyFileLock(dir, () => {
+    const file = readKeyFile(dir);
+    const id = newKeyId();
+    file.dataKeys.push({ id, key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() });
+    file.current = id;
+    writeKeyFile(dir, file);
+    return id;
+  });
 }
 
 /** Removes data keys other than `keep` (the current key is always kept). */
 export function retireDataKeys(dir: string, keep: ReadonlySet<string>): string[] {
-  const file = readKeyFile(dir);
-  const removed = file.dataKeys.filter((k) => k.id !== file.current && !keep.has(k.id)).map((k) => k.id);
-  file.dataKeys = file.dataKeys.filter((k) => k.id === file.current || keep.has(k.id));
-  writeKeyFile(dir, file);
-  return removed;
+  return withKeyFileLock(dir, () => {
+    const file = readKeyFile(dir);
+    const removed = file.dataKeys.filter((k) => k.id !== file.current && !keep.has(k.id)).map((k) => k.id);
+    file.dataKeys = file.dataKeys.filter((k) => k.id === file.current || keep.has(k.id));
+    writeKeyFile(dir, file);
+    return removed;
+  });
+}
+
+/** The same ring with a fresh data key as current: rotation of a database without a key folder (in memory). */
+export function withNewDataKey(ring: KeyRing): KeyRing {
+  const id = newKeyId();
+  return {
+    ...ring,
+    dataKeys: new Map([...ring.dataKeys, [id, randomBytes(32)]]),
+    currentDataKeyId: id,
+    dataKeyCreatedAt: new Map([...(ring.dataKeyCreatedAt ?? []), [id, new Date().toISOString()]]),
+  };
 }
 
 let ephemeral: KeyRing | null = null;

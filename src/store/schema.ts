@@ -109,6 +109,7 @@ export interface MemberTable {
   household_id: number;
   county_code: string;
   name: string;
+  /** Sealed (`jbenc:1:…`, SEC-7); reads through the context plugin see the plaintext. */
   id_number: string;
   relation: string;
   sex: string;
@@ -121,7 +122,9 @@ export interface MemberTable {
   disability_grade: number | null;
   schooling: string | null;
   employment: string | null;
+  /** Sealed, like id_number. */
   phone: string | null;
+  /** Sealed, like id_number. */
   bank_account: string | null;
   support_note: string | null;
   active: Generated<boolean>;
@@ -131,6 +134,8 @@ export interface MemberTable {
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
+  /** Blind index of the ID number (HMAC-SHA256, 64 hex): lookups and the one-household rule (008). */
+  id_number_bidx: string;
 }
 
 interface RecordBase {
@@ -317,6 +322,7 @@ export interface MemberChangeTable {
   due_on: string;
   overdue: Generated<boolean>;
   name: string;
+  /** Sealed (SEC-7). */
   id_number: string;
   sex: string;
   birth_date: string;

@@ -10,9 +10,28 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { KeyRing } from './keys.ts';
-import { contextOf } from './context.ts';
+import { contextOf, freshKeys } from './context.ts';
 
 export const SEALED_PREFIX = 'jbenc:1:';
+
+/** The whole shape of a sealed value; the database's check constraints use the same pattern (008). */
+export const SEALED_PATTERN = /^jbenc:1:[A-Za-z0-9_-]+:[A-Za-z0-9_-]{38,}$/;
+
+/**
+ * A stored value that cannot be opened. `unknown_key`: made with a data key this process does not
+ * have (rotated elsewhere, or the key file is not this database's); `tampered`: the GCM tag does not
+ * match (the ciphertext, its key id or its IV was changed); `malformed`: not a sealed value at all.
+ */
+export class SealedValueError extends Error {
+  override name = 'SealedValueError';
+  constructor(
+    readonly kind: 'unknown_key' | 'tampered' | 'malformed',
+    readonly keyId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export function sealWith(keys: KeyRing, plain: string): string {
   const kid = keys.currentDataKeyId;
@@ -32,16 +51,18 @@ export function sealedKeyId(v: string): string {
 }
 
 export function openWith(keys: KeyRing, sealed: string): string {
+  if (!SEALED_PATTERN.test(sealed)) throw new SealedValueError('malformed', '', '无法解密：存储的值不是完整的密文（格式不符）');
   const kid = sealedKeyId(sealed);
   const key = keys.dataKeys.get(kid);
-  if (!key) throw new Error(`无法解密：密钥 ${kid} 不在密钥文件中（密钥轮换未完成时不要删除旧密钥）`);
+  if (!key) throw new SealedValueError('unknown_key', kid, `无法解密：密钥 ${kid} 不在密钥文件中（密钥轮换未完成时不要删除旧密钥）`);
   const raw = Buffer.from(sealed.slice(SEALED_PREFIX.length + kid.length + 1), 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+  if (raw.length < 28) throw new SealedValueError('malformed', kid, '无法解密：密文过短');
+  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12), { authTagLength: 16 });
   decipher.setAuthTag(raw.subarray(12, 28));
   try {
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   } catch {
-    throw new Error('无法解密：密文已损坏或被篡改（认证标签不符）');
+    throw new SealedValueError('tampered', kid, '无法解密：密文已损坏或被篡改（认证标签不符）');
   }
 }
 
@@ -56,7 +77,7 @@ export function blindIndexWith(keys: KeyRing, kind: BlindIndexKind, value: strin
 export function seal(db: Kysely<any>, plain: string): string;
 export function seal(db: Kysely<any>, plain: string | null | undefined): string | null;
 export function seal(db: Kysely<any>, plain: string | null | undefined): string | null {
-  return plain == null ? null : sealWith(contextOf(db).keys, plain);
+  return plain == null ? null : sealWith(freshKeys(contextOf(db)), plain);
 }
 
 export function blindIndex(db: Kysely<any>, kind: BlindIndexKind, value: string): string {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeIdNumber } from '../../src/domain/id-number.ts';
 import { DEMO_PASSWORD, launchBrowser, loginThroughUi, newPage, screenshot, selectOption, startServer, type E2eServer } from './server.ts';
+import { memberByIdNumber } from '../../src/store/households.ts';
 
 let env: E2eServer;
 let browser: Browser;
@@ -23,7 +24,7 @@ async function unusedIdNumbers(birthDate: string, count: number): Promise<string
   for (let seq = 601; out.length < count && seq < 999; seq++) {
     const id = makeIdNumber('360731', birthDate, seq, seq % 2 ? 'male' : 'female');
     if (out.includes(id)) continue;
-    if (!(await env.database.db.selectFrom('member').select('id').where('id_number', '=', id).executeTakeFirst())) out.push(id);
+    if (!(await memberByIdNumber(env.database.db, id))) out.push(id);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeIdNumber } from '../../src/domain/id-number.ts';
 import { maskIdNumber } from '../../src/domain/masking.ts';
+import { memberByIdNumber } from '../../src/store/households.ts';
 import {
   DEMO_PASSWORD, launchBrowser, loginThroughUi, newPage, screenshot, selectOption, startServer, type E2eServer,
 } from './server.ts';
@@ -23,7 +24,7 @@ let createdHead = '';
 async function freshIdNumber(birthDate: string, sex: 'male' | 'female', seq: number): Promise<string> {
   for (let s = seq; s < seq + 500; s += 2) {
     const id = makeIdNumber('360731', birthDate, s, sex);
-    const used = await env.database.db.selectFrom('member').select('id').where('id_number', '=', id).executeTakeFirst();
+    const used = await memberByIdNumber(env.database.db, id);
     if (!used) return id;
   }
   throw new Error('no free ID number');

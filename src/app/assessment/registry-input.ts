@@ -1,12 +1,13 @@
 import type { AssessmentInput, Measure } from '../../policy/types.ts';
-import type { HouseholdRow, MemberRow } from '../../store/households.ts';
+import type { AssessedMember } from '../../store/household-bundle.ts';
+import type { HouseholdRow } from '../../store/households.ts';
 
 /** The records of one household the assessment reads, as stored. */
 export interface HouseholdRecords {
   household: HouseholdRow;
-  members: MemberRow[];
+  members: AssessedMember[];
   /** Members who left by a natural decrease (inactive, with `left_on`), REG-5. */
-  formerMembers?: MemberRow[];
+  formerMembers?: AssessedMember[];
   incomes: Record<string, any>[];
   claims: Record<string, any>[];
   expenses: Record<string, any>[];

@@ -5,6 +5,7 @@ import { chinaDate } from '../../domain/clock.ts';
 import { DEPARTMENT_KIND_NAMES, DEPARTMENT_KINDS, type Role } from '../../domain/roles.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
+import { sealMemberColumns } from '../../store/members.ts';
 import { findUserByUsername } from '../../store/users.ts';
 import { SYSTEM_ACTOR } from '../actor.ts';
 import { createUser } from '../users/create-user.ts';
@@ -128,7 +129,7 @@ async function insertBatch(db: Db, county: string, batch: SyntheticHousehold[]) 
       .returning('id')
       .execute();
     const members = batch.flatMap((h, i) =>
-      h.members.map((m) => ({
+      h.members.map((m) => sealMemberColumns(trx, {
         household_id: hhIds[i]!.id, county_code: county, name: m.name, id_number: m.idNumber, relation: m.relation, sex: m.sex,
         birth_date: m.birthDate, registration: m.registration, labor_ability: m.laborAbility, health: m.health,
         disability_grade: m.disabilityGrade, schooling: m.schooling, phone: m.phone, bank_account: m.bankAccount,

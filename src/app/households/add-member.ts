@@ -2,6 +2,7 @@ import { checkMember } from '../../domain/household.ts';
 import { Check } from '../../domain/validation.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { householdMembers } from '../../store/households.ts';
+import { sealMemberColumns } from '../../store/members.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
@@ -24,7 +25,7 @@ export async function addMember(db: Db, actor: Actor, householdId: number, raw: 
   return inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('member')
-      .values({ ...(toColumns(m, MEMBER_COLUMNS) as any), household_id: householdId, county_code: h.county_code })
+      .values({ ...sealMemberColumns(trx, toColumns(m, MEMBER_COLUMNS) as any), household_id: householdId, county_code: h.county_code })
       .returningAll()
       .executeTakeFirstOrThrow();
     await appendAudit(trx, {

@@ -3,6 +3,7 @@ import { checkHousehold, checkMember, type MemberInput } from '../../domain/hous
 import { Check } from '../../domain/validation.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { findHousehold, householdMembers, memberByIdNumber } from '../../store/households.ts';
+import { sealMemberColumns } from '../../store/members.ts';
 import { getRegion } from '../../store/regions.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
@@ -53,7 +54,7 @@ export async function createHousehold(db: Db, actor: Actor, raw: unknown) {
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const m of members)
-      await trx.insertInto('member').values({ ...(toColumns(m, MEMBER_COLUMNS) as any), household_id: row.id, county_code: countyCode }).execute();
+      await trx.insertInto('member').values({ ...sealMemberColumns(trx, toColumns(m, MEMBER_COLUMNS) as any), household_id: row.id, county_code: countyCode }).execute();
     const saved = await findHousehold(trx, row.id);
     const savedMembers = await householdMembers(trx, row.id);
     await appendAudit(trx, {

@@ -1,6 +1,7 @@
 import { checkMember } from '../../domain/household.ts';
 import { Check } from '../../domain/validation.ts';
 import { appendAudit } from '../../store/audit.ts';
+import { sealMemberColumns } from '../../store/members.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
@@ -29,7 +30,7 @@ export async function updateMember(db: Db, actor: Actor, householdId: number, me
   return inTransaction(db, async (trx) => {
     const saved = await trx
       .updateTable('member')
-      .set({ ...(toColumns(patch, MEMBER_COLUMNS) as any), version: version! + 1, updated_at: new Date() })
+      .set({ ...sealMemberColumns(trx, toColumns(patch, MEMBER_COLUMNS) as any), version: version! + 1, updated_at: new Date() })
       .where('id', '=', memberId)
       .where('version', '=', version!)
       .returningAll()

@@ -4,6 +4,7 @@ import { checkDecrease, checkMemberChange, INACTIVE_MEMBER_MESSAGE } from '../..
 import { Check } from '../../domain/validation.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { householdMembers } from '../../store/households.ts';
+import { sealMemberChangeColumns, sealMemberColumns } from '../../store/members.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
@@ -57,19 +58,19 @@ export async function recordMemberChange(db: Db, actor: Actor, householdId: numb
     } else {
       person = await trx
         .insertInto('member')
-        .values({ ...(toColumns(m!, MEMBER_COLUMNS) as any), household_id: householdId, county_code: h.county_code, joined_on: eventDate })
+        .values({ ...sealMemberColumns(trx, toColumns(m!, MEMBER_COLUMNS) as any), household_id: householdId, county_code: h.county_code, joined_on: eventDate })
         .returningAll()
         .executeTakeFirstOrThrow();
     }
     const row = await trx
       .insertInto('member_change')
-      .values({
+      .values(sealMemberChangeColumns(trx, {
         household_id: householdId, county_code: h.county_code, region_code: h.region_code, member_id: person.id,
         direction: input.direction!, reason: input.reason!, evidence_type: input.evidenceType!, evidence_ref: input.evidenceRef!,
         event_on: eventDate, recorded_on: today, due_on: dueOn,
         name: person.name, id_number: person.id_number, sex: person.sex, birth_date: person.birth_date, relation: person.relation,
         note: input.note ?? null, recorded_by: actor.id, recorded_by_name: actor.displayName,
-      })
+      }))
       .returningAll()
       .executeTakeFirstOrThrow();
     const view = memberChangeView(row);
