@@ -148,6 +148,29 @@ function baselines(): Record<string, unknown> {
   return base;
 }
 
+/**
+ * Bodies the schema cannot describe: the assessment contract is checked by its own validator
+ * (the same as `npx jianbang assess`), so its dates and amounts are fuzzed here by hand.
+ */
+function extraBodies(): Record<string, [string, unknown, boolean][]> {
+  const member = { id: 'm1', birthDate: '1968-03-02', registration: 'rural', urbanGuarantees: false, livesTogether: true, laborAbility: 'full' };
+  const input = (o: Record<string, unknown> = {}, h: Record<string, unknown> = {}) => ({
+    kind: 'identification', asOf: '2024-06-01', household: { formerlyPoor: true, members: [member], incomes: [], claims: [], expenses: [], risks: [], ...h }, ...o,
+  });
+  return {
+    'POST /assessments': [
+      ['asOf year 0000', input({ asOf: '0000-01-01' }), true],
+      ['asOf year 9999 (a valid contract date)', input({ asOf: '9999-12-31' }), false],
+      ['asOf 1e308', input({ asOf: 1e308 }), true],
+      ['birth date year 0000', input({}, { members: [{ ...member, birthDate: '0000-01-01' }] }), true],
+      ['income 1e308', input({}, { incomes: [{ type: 'wage', amount: 1e308, from: '2024-01', to: '2024-03' }] }), true],
+      ['income month 0000-01', input({}, { incomes: [{ type: 'wage', amount: 1, from: '0000-01', to: '9999-12' }] }), true],
+      ['members 10,001 long', input({}, { members: new Array(10_001).fill(member) }), true],
+      ['member NUL id', input({}, { members: [{ ...member, id: 'm\u00001' }] }), true],
+    ],
+  };
+}
+
 const QUERY_BASELINES: Record<string, Record<string, string>> = {
   'GET /supervision/assistance-gaps': { kind: 'no_measure' },
   'GET /notices/county-announcement': { from: '2024-01-01' },
@@ -276,6 +299,7 @@ function casesOf(op: Op, baseline: unknown): Case[] {
     cases.push({ label: 'text/plain body', url: u, payload: 'hello', contentType: 'text/plain', mustRefuse: true });
     const base = baseline === NO_BASELINE || baseline === undefined ? {} : baseline;
     if (typeof base === 'object' && base !== null && !Array.isArray(base)) {
+      for (const [label, body, refuse] of extraBodies()[key] ?? []) cases.push({ label, url: u, payload: json(body), mustRefuse: refuse });
       if ('version' in base || op.body?.properties?.version)
         cases.push({ label: 'version beyond int4', url: u, payload: json({ ...base, version: 2 ** 31 }), mustRefuse: true });
       for (const { path, schema } of fieldPaths(op.body))

@@ -26,7 +26,7 @@ export const HouseholdListQuery = Query({
 
 /** Household fields (checkHousehold in src/domain/household.ts checks what they mean). */
 export const HouseholdFields = {
-  regionCode: Maybe(RegionField('负责村（村级区划代码）')),
+  regionCode: Maybe(RegionField('负责村（村级）')),
   registrationRegionCode: Maybe(RegionField('户籍地（村级，默认同负责村）')),
   residenceRegionCode: Maybe(RegionField('常住地（村级）')),
   responsibilityBasis: Maybe(Word(RESPONSIBILITY_BASES, '责任认定依据（Q19）')),
