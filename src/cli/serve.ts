@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { bootstrap } from '../app/bootstrap.ts';
 import { startDeadlineScheduler } from '../app/deadlines/run-deadline-scheduler.ts';
 import { buildServer, type ServerOptions } from '../http/server.ts';
@@ -22,7 +23,10 @@ export async function serve(o: { port?: string; demo?: boolean }) {
     const { loadDemo } = await import('./demo.ts');
     await loadDemo(database, { seed: 1, households: 3000, county: '360731' }, true);
   }
-  const app = await buildServer({ db: database.db, logger: process.env.JIANBANG_LOG === '1', ...httpOptionsFromEnv() });
+  const http = httpOptionsFromEnv();
+  if (typeof http.trustProxy === 'number')
+    console.warn(`按跳数（${http.trustProxy}）信任反向代理：本服务须只能经代理访问（HOST=127.0.0.1 或防火墙），否则客户端可伪造 X-Forwarded-For；建议改填代理地址`);
+  const app = await buildServer({ db: database.db, logger: process.env.JIANBANG_LOG === '1', ...http });
   const port = Number(o.port ?? process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
   console.log(`监帮已启动：http://localhost:${port}  （API 文档 /api/docs，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`);
@@ -49,9 +53,16 @@ export async function serve(o: { port?: string; demo?: boolean }) {
 export function httpOptionsFromEnv(env = process.env): Pick<ServerOptions, 'secureCookies' | 'trustProxy' | 'allowedOrigins'> {
   const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const proxy = env.JIANBANG_TRUST_PROXY?.trim();
+  const proxies = !proxy || proxy === 'false' || proxy === '0' || /^\d+$/.test(proxy) ? [] : list(proxy);
+  // A typo would otherwise stop the server with proxy-addr's English error, or trust nobody.
+  const bad = proxies.filter((p) => !PROXY_NAMES.has(p) && !isIP(p.replace(/\/\d+$/, '')));
+  if (bad.length) throw new Error(`JIANBANG_TRUST_PROXY 无效：${bad.join(', ')}（应为跳数、IP 地址或网段，如 127.0.0.1,10.0.0.0/8，或 loopback）`);
   return {
     secureCookies: env.JIANBANG_SECURE_COOKIES === '1' || env.JIANBANG_SECURE_COOKIES === 'true',
-    trustProxy: !proxy || proxy === 'false' || proxy === '0' ? false : /^\d+$/.test(proxy) ? Number(proxy) : list(proxy),
+    trustProxy: !proxy || proxy === 'false' || proxy === '0' ? false : /^\d+$/.test(proxy) ? Number(proxy) : proxies,
     allowedOrigins: list(env.JIANBANG_ALLOWED_ORIGINS),
   };
 }
+
+/** proxy-addr's named address ranges. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -54,7 +54,7 @@ export function checkRecord(kind: RecordKind, c: Check, raw: unknown, partial = 
     if (has('from')) set('from_month', month(c, 'from', o.from));
     if (has('to')) set('to_month', month(c, 'to', o.to));
     if (out.from_month && out.to_month && (out.to_month as string) < (out.from_month as string)) c.fail('to', '截止月份不能早于起始月份');
-    if (has('memberId')) out.member_id = c.integer('memberId', o.memberId, { min: 1 });
+    if (has('memberId')) out.member_id = c.id('memberId', o.memberId);
   } else if (kind === 'claims') {
     if (has('type')) set('type', c.oneOf('type', o.type, CLAIM_TYPES));
     if (has('amount')) set('amount_fen', amountFen(c, 'amount', o.amount));

@@ -119,7 +119,7 @@ export function checkMemberChange(c: Check, raw: unknown, today: string): Partia
     }
   } else if (direction === 'decrease') {
     if (o.member !== undefined) c.fail('member', '自然减少不填写成员信息，请用 memberId 指明减少的成员');
-    out.memberId = c.integer('memberId', o.memberId, { required: true, min: 1 }) ?? undefined;
+    out.memberId = c.id('memberId', o.memberId, { required: true }) ?? undefined;
   }
   return out;
 }

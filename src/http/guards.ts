@@ -21,6 +21,8 @@ const FRAMEWORK_MESSAGES: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, '请求体不是有效的 JSON'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, '请求头 Content-Length 与请求体长度不符'],
   FST_ERR_BAD_URL: [400, '网址无效：路径中有不能识别的编码'],
+  // A path segment longer than any id or code names no record.
+  FST_ERR_MAX_PARAM_LENGTH: [404, '路径参数过长：没有这样的记录'],
   FST_ERR_INVALID_URL: [400, '网址无效'],
   FST_ERR_ASYNC_CONSTRAINT: [400, '请求无效'],
 };
@@ -68,17 +70,31 @@ export function sendError(reply: FastifyReply, err: any, log?: FastifyBaseLogger
   return reply.status(500).send({ errors: [{ path: '', message: '服务器内部错误' }] });
 }
 
+/**
+ * `scheme://host[:port]` as a browser writes it (no default port, lower case), or null for
+ * `null` and anything else that is not an origin: `http://localhost` is `http://localhost:80`.
+ */
+function normalOrigin(origin: string): string | null {
+  try {
+    const u = new URL(origin);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 export function registerRequestGuards(app: FastifyInstance, opts: { allowedOrigins: string[] }) {
   // Fastify parses text/plain by default; a cross-site <form> can post it without a preflight.
   app.removeContentTypeParser('text/plain');
 
-  const allowed = new Set(opts.allowedOrigins);
+  const allowed = new Set(opts.allowedOrigins.map(normalOrigin));
   app.addHook('onRequest', async (req) => {
     if (SAFE_METHODS.has(req.method)) return;
     if (req.headers['sec-fetch-site'] === 'cross-site') throw new AppError(403, [{ path: '', message: '拒绝跨站请求' }]);
     const origin = req.headers.origin;
     if (origin === undefined) return;
-    if (origin !== `${req.protocol}://${req.host}` && !allowed.has(origin))
+    const from = normalOrigin(origin);
+    if (from === null || (from !== normalOrigin(`${req.protocol}://${req.host}`) && !allowed.has(from)))
       throw new AppError(403, [{ path: '', message: `拒绝跨站请求：来源 ${origin.slice(0, 100)} 不是本系统` }]);
   });
 

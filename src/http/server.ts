@@ -42,14 +42,23 @@ export interface ServerOptions {
   now?: () => Date;
 }
 
+/**
+ * Fastify 5 takes a hop count as "trust nothing" (it cannot check the peer is the proxy), so a
+ * count is given as the function proxy-addr used to make of it: the n nearest hops are trusted.
+ * Only safe when the server can be reached through the proxy alone (docs/security.md).
+ */
+function trustProxyOption(tp: ServerOptions['trustProxy']): boolean | string | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_addr, hop) => hop < tp;
+  return tp ?? false;
+}
+
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ? { level: 'info', redact: ['req.headers.cookie', 'req.body.password'] } : false,
     bodyLimit: 5 * 1024 * 1024,
-    // Fastify accepts a hop count too (proxy-addr); its type leaves numbers out.
-    trustProxy: (opts.trustProxy ?? false) as boolean | string | string[],
+    trustProxy: trustProxyOption(opts.trustProxy),
     // A malformed URL (bad percent-encoding) is answered like every other bad input.
     frameworkErrors: (err, _req, reply) => sendError(reply, err),
   });

@@ -14,9 +14,9 @@
  * (GB 11643 check digit, dates in order …); this layer makes sure nothing malformed reaches them
  * or the database, so no input can end in a 500.
  *
- * `onRoute` gives every API route a schema for each part it lacks (no query parameters, any JSON
- * body) so the layer covers routes that declare nothing, and a route with path parameters but no
- * params schema is refused at start-up.
+ * `onRoute` gives every API route a schema for each part it lacks (no query parameters, a JSON
+ * object as body) so the layer covers routes that declare nothing, and a route with path
+ * parameters but no params schema is refused at start-up.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
@@ -32,7 +32,10 @@ type Part = 'params' | 'querystring' | 'body' | 'headers';
 
 // Query strings and path parameters arrive as text: coerce to the declared type. JSON bodies
 // already carry types: a string where a number belongs is an error, not a conversion.
-const ajvOptions = { allErrors: true, strict: false, verbose: true, useDefaults: true, removeAdditional: false, allowUnionTypes: true } as const;
+// `format: 'date'` documents a body date (DateField); the use case checks it with its own message.
+const ajvOptions = {
+  allErrors: true, strict: false, verbose: true, useDefaults: true, removeAdditional: false, allowUnionTypes: true, formats: { date: true },
+} as const;
 const coercing = new Ajv({ ...ajvOptions, coerceTypes: true });
 const exact = new Ajv({ ...ajvOptions, coerceTypes: false });
 
@@ -98,8 +101,7 @@ export function inputProblems(value: unknown, listKeys: ReadonlySet<string> = ne
 }
 
 const TYPE_NAMES: Record<string, string> = {
-  string: '应为文本', integer: '应为整数', number: '应为数字', boolean: '应为 true 或 false', object: '应为对象', array: '应为列表',
-  null: '应为空',
+  string: '文本', integer: '整数', number: '数字', boolean: 'true 或 false', object: '对象', array: '列表', null: '空',
 };
 
 function ajvMessage(e: ErrorObject, part: Part): string {
@@ -109,7 +111,10 @@ function ajvMessage(e: ErrorObject, part: Part): string {
     case 'type': {
       const types: string[] = Array.isArray(p.type) ? p.type : String(p.type).split(',');
       if (Array.isArray(e.data) && part === 'querystring') return '参数不能重复出现：只能给一个值';
-      return types.map((t) => TYPE_NAMES[t] ?? `应为 ${t}`).join('或');
+      // "or null" is how an empty input is allowed, not a type worth telling the user.
+      const named = types.length > 1 ? types.filter((t) => t !== 'null') : types;
+      const names = named.map((t) => TYPE_NAMES[t] ?? t).join('或');
+      return /^[a-z]/.test(names) ? `应为 ${names}` : `应为${names}`;
     }
     case 'required':
       return '必填';
@@ -194,20 +199,37 @@ function compile({ schema, httpPart }: { schema: unknown; httpPart?: string }) {
 }
 
 const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
-const ANY_BODY = {} as const;
+/** Every API body is a JSON object; a route wanting anything else says so (`POST /assessments`). */
+const OBJECT_BODY = { type: 'object' } as const;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const apiRoutes = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+/** The API routes the layer has seen (the fuzz test checks that none escapes the OpenAPI document). */
+export function registeredApiRoutes(app: FastifyInstance): readonly { method: string; url: string }[] {
+  return apiRoutes.get(app) ?? [];
+}
 
 /** Gives API routes the schemas they lack, and refuses a route with unvalidated path parameters. */
-function completeSchema(route: RouteOptions) {
+function completeSchema(route: RouteOptions, seen: { method: string; url: string }[]) {
   if (!route.url.startsWith('/api/v1/')) return;
   const schema: FastifySchema = (route.schema ??= {});
   schema.querystring ??= NO_QUERY;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
-  if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) schema.body ??= ANY_BODY;
+  if (methods.some((m) => BODY_METHODS.has(m))) schema.body ??= OBJECT_BODY;
   if (/[:*]/.test(route.url) && !schema.params)
     throw new Error(`路由 ${methods.join(',')} ${route.url} 有路径参数却没有 params 模式（src/http/schemas.ts）`);
+  for (const method of methods) if (method !== 'HEAD') seen.push({ method, url: route.url });
 }
 
 export function registerValidation(app: FastifyInstance) {
+  const seen: { method: string; url: string }[] = [];
+  apiRoutes.set(app, seen);
   app.setValidatorCompiler(compile);
-  app.addHook('onRoute', completeSchema);
+  app.addHook('onRoute', (route) => completeSchema(route, seen));
+  // A request without a body is an empty object (what `api.post` sends), so a bodiless POST is not
+  // refused as "not an object" while a JSON `null` still is.
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && BODY_METHODS.has(req.method)) req.body = {};
+  });
 }

@@ -37,8 +37,11 @@ export interface SimulationReport {
 
 const GROUP_PREFIX = [0, 4, 6, 9, 12, 12]; // a scope at level L is broken down by level L+1
 
+const REQUEST_FIELDS = ['threshold', 'asOf', 'regionCode'];
+
 export function checkSimulationRequest(actor: Actor, raw: Record<string, unknown>, today: string): SimulationRequest {
   const errors = [];
+  for (const k of Object.keys(raw)) if (!REQUEST_FIELDS.includes(k)) errors.push({ path: k, message: '未知字段（可能是拼写错误）' });
   const threshold = typeof raw.threshold === 'string' ? Number(raw.threshold) : raw.threshold;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || !hasAtMostTwoDecimals(threshold))
     errors.push({ path: 'threshold', message: '监测范围应为不小于0、最多两位小数的金额（元/人/年）' });

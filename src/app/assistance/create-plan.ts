@@ -23,7 +23,7 @@ export async function createPlan(db: Db, actor: Actor, householdId: number, raw:
   const h = await plannableHousehold(db, actor, householdId);
   const c = new Check();
   const o = c.object('', raw, ['caseId', 'proposedOn', 'note', 'developmentDeclinedReason', 'measures']) ?? {};
-  const caseId = c.integer('caseId', o.caseId, { min: 1 });
+  const caseId = c.id('caseId', o.caseId);
   const proposedOn = c.date('proposedOn', o.proposedOn) ?? today;
   if (proposedOn > today) c.fail('proposedOn', '日期不能晚于今天');
   const fields = checkPlanFields(c, o);

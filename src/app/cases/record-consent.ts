@@ -22,11 +22,11 @@ export async function recordConsent(db: Db, actor: Actor, caseId: number, raw: u
   authorize(actor, 'case:step', seen.region_code);
   const c = new Check();
   const o = c.object('', raw, ['memberId', 'signedOn', 'delegateMemberId', 'delegationNote']) ?? {};
-  const memberId = c.integer('memberId', o.memberId, { required: true, min: 1 });
+  const memberId = c.id('memberId', o.memberId, { required: true });
   const signedOn = c.date('signedOn', o.signedOn, { required: true });
   if (signedOn && signedOn > today) c.fail('signedOn', '签署日期不能晚于今天');
   if (signedOn && signedOn < seen.lead_on) c.fail('signedOn', `签署日期不能早于线索发现日期（${seen.lead_on}）`);
-  const delegate = c.integer('delegateMemberId', o.delegateMemberId, { min: 1 });
+  const delegate = c.id('delegateMemberId', o.delegateMemberId);
   const note = c.string('delegationNote', o.delegationNote, { max: 500 });
   if (delegate && !note) c.fail('delegationNote', '由其他成员代签时须有书面委托，请注明（Q22）');
   if (delegate && delegate === memberId) c.fail('delegateMemberId', '代签人不能是本人');

@@ -5,13 +5,15 @@ import { assessHousehold, type HouseholdAssessmentQuery } from '../../app/assess
 import { assessOrErrors } from '../../policy/validate.ts';
 import { actorOf } from '../session.ts';
 import { chinaDate } from '../../domain/clock.ts';
-import { BoolText, IdParams, IsoDate, Optional, Query, Text } from '../schemas.ts';
+import { Body, BoolText, DateField, IdParams, IsoDate, Maybe, Optional, Query, RegionField, Text, Type } from '../schemas.ts';
 
 const tags = ['评估'];
 
 export async function assessmentRoutes(app: FastifyInstance) {
   /** The assessment contract over HTTP: same validator and engine as the library and the CLI; stores nothing. */
-  app.post('/assessments', { schema: { tags, summary: '按评估契约评估一户（不保存）' } }, async (req, reply) => {
+  // Any JSON: the contract's own validator answers, byte for byte as `npx jianbang assess` does.
+  const contractInput = Type.Unknown({ description: '评估契约的输入（assessment-contract.md）；错误与 npx jianbang assess 相同' });
+  app.post('/assessments', { schema: { tags, body: contractInput, summary: '按评估契约评估一户（不保存）' } }, async (req, reply) => {
     authorize(actorOf(req), 'assessment:run');
     const outcome = assessOrErrors(req.body);
     if (!outcome.ok) return reply.status(400).send({ errors: outcome.errors });
@@ -32,7 +34,12 @@ export async function assessmentRoutes(app: FastifyInstance) {
 
 /** What-if over stored households with an alternative threshold (writes nothing). */
 export async function simulationRoutes(app: FastifyInstance) {
-  app.post('/simulations/threshold', { schema: { tags, summary: '假设监测范围调整：按区域统计建议结论的变化（不写入）' } }, async (req) => {
+  const body = Body({
+    threshold: Maybe(Type.Unsafe<number | string>({ type: ['number', 'string'], maxLength: 20, description: '假设的监测范围（元/人/年）' })),
+    asOf: Maybe(DateField('评估日期（默认今天）')),
+    regionCode: Maybe(RegionField('统计范围（默认本辖区）')),
+  });
+  app.post('/simulations/threshold', { schema: { tags, body, summary: '假设监测范围调整：按区域统计建议结论的变化（不写入）' } }, async (req) => {
     const actor = actorOf(req);
     const request = checkSimulationRequest(actor, (req.body ?? {}) as Record<string, unknown>, chinaDate(app.now()));
     return simulateThreshold(app.db, actor, request);

@@ -9,9 +9,10 @@ import { listOverdueMeasures } from '../../app/assistance/list-overdue-measures.
 import { publishPlan } from '../../app/assistance/publish-plan.ts';
 import { updatePlan } from '../../app/assistance/update-plan.ts';
 import { chinaDate } from '../../domain/clock.ts';
-import { catalogue, EXCLUDED_FORM_NAMES, END_RULE_NAMES, PERIOD_END_NAMES } from '../../domain/measures.ts';
+import { catalogue, EXCLUDED_FORM_NAMES, EXCLUDED_FORMS, END_RULE_NAMES, MEASURE_STATUSES, MEASURE_TYPES, PERIOD_END_NAMES } from '../../domain/measures.ts';
+import { DEPARTMENT_KINDS } from '../../domain/roles.ts';
 import { actorOf } from '../session.ts';
-import { IdParams, Optional, Page, PageSize, Query, RegionCode, Text } from '../schemas.ts';
+import { Body, Bool, DateField, Id, IdParams, List, Maybe, Optional, Page, PageSize, Query, RegionCode, Text, Version, Word } from '../schemas.ts';
 
 const tags = ['帮扶计划与措施'];
 type Id = { Params: { id: string } };
@@ -25,6 +26,21 @@ const MeasureQuery = Query({
   pageSize: Optional(PageSize(100)),
 });
 
+/** A measure's fields (checkMeasure in src/domain/measures.ts checks what they mean, Q25, Q28). */
+const MeasureFields = {
+  type: Maybe(Word(MEASURE_TYPES, '措施类型（见 /measure-catalogue）')),
+  departmentKind: Maybe(Word(DEPARTMENT_KINDS, '责任部门（默认按措施类型）')),
+  form: Maybe(Word(EXCLUDED_FORMS, '不属于开发式的形式（Q25）')),
+  developmental: Maybe(Bool('是否开发式（仅“其他”类措施填写）')),
+  description: Maybe(Text(500, '措施内容')),
+  plannedStart: Maybe(DateField('计划开始日期')),
+  periodEnd: Maybe(DateField('结束日期（按措施类型须填）')),
+};
+const PlanFields = {
+  note: Maybe(Text(1000, '计划备注')),
+  developmentDeclinedReason: Maybe(Text(500, '无发展意愿的说明（Q24）；null 清除')),
+};
+
 /** Assistance plans and measures (AST-1…5), the department's list and the supervision lists. */
 export async function assistanceRoutes(app: FastifyInstance) {
   const today = () => chinaDate(app.now());
@@ -36,19 +52,19 @@ export async function assistanceRoutes(app: FastifyInstance) {
   app.get<Id>('/households/:id/plan', { schema: { tags, params: IdParams('id'), summary: '本户帮扶计划、全部措施与检查' } }, (req) =>
     getHouseholdPlan(app.db, actorOf(req), Number(req.params.id)),
   );
-  app.post<Id>('/households/:id/plan', { schema: { tags, params: IdParams('id'), summary: '制定帮扶计划（含措施）' } }, async (req, reply) =>
+  app.post<Id>('/households/:id/plan', { schema: { tags, params: IdParams('id'), body: Body({ caseId: Maybe(Id('所依据的识别认定案件（默认本户办理中或最近批准的）')), proposedOn: Maybe(DateField('提出日期（默认今天）')), ...PlanFields, measures: Maybe(List(Body(MeasureFields), 100, '帮扶措施（至少一项，Q23）')) }), summary: '制定帮扶计划（含措施）' } }, async (req, reply) =>
     reply.status(201).send(await createPlan(app.db, actorOf(req), Number(req.params.id), req.body, today())),
   );
-  app.patch<Id>('/households/:id/plan', { schema: { tags, params: IdParams('id'), summary: '修改当前帮扶计划（备注、无发展意愿说明；须带 version）' } }, (req) =>
+  app.patch<Id>('/households/:id/plan', { schema: { tags, params: IdParams('id'), body: Body({ version: Maybe(Version()), ...PlanFields }), summary: '修改当前帮扶计划（备注、无发展意愿说明；须带 version）' } }, (req) =>
     updatePlan(app.db, actorOf(req), Number(req.params.id), req.body),
   );
-  app.post<Id>('/households/:id/plan/measures', { schema: { tags, params: IdParams('id'), summary: '在当前计划中新增帮扶措施' } }, async (req, reply) =>
+  app.post<Id>('/households/:id/plan/measures', { schema: { tags, params: IdParams('id'), body: Body(MeasureFields), summary: '在当前计划中新增帮扶措施' } }, async (req, reply) =>
     reply.status(201).send(await addMeasure(app.db, actorOf(req), Number(req.params.id), req.body)),
   );
-  app.post<Id>('/households/:id/plan/publish', { schema: { tags, params: IdParams('id'), summary: '帮扶计划在村内公示（关闭10日期限；须带 version）' } }, (req) =>
+  app.post<Id>('/households/:id/plan/publish', { schema: { tags, params: IdParams('id'), body: Body({ version: Maybe(Version()), publishedOn: Maybe(DateField('公示日期（默认今天）')) }), summary: '帮扶计划在村内公示（关闭10日期限；须带 version）' } }, (req) =>
     publishPlan(app.db, actorOf(req), Number(req.params.id), req.body, today()),
   );
-  app.patch<Id>('/measures/:id', { schema: { tags, params: IdParams('id'), summary: '变更措施状态或期限（须带 version）' } }, (req) =>
+  app.patch<Id>('/measures/:id', { schema: { tags, params: IdParams('id'), body: Body({ version: Maybe(Version()), status: Maybe(Word(MEASURE_STATUSES, '新状态')), on: Maybe(DateField('状态变更日期（默认今天）')), reason: Maybe(Text(500, '原因（暂停时必填）')), periodEnd: Maybe(DateField('新的结束日期')), description: Maybe(Text(500, '措施内容')) }), summary: '变更措施状态或期限（须带 version）' } }, (req) =>
     changeMeasure(app.db, actorOf(req), Number(req.params.id), req.body, today()),
   );
   app.get<{ Querystring: MeasureListQuery }>('/measures', { schema: { tags, querystring: MeasureQuery, summary: '帮扶措施列表（行业部门只见本部门）' } }, (req) =>

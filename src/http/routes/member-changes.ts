@@ -7,7 +7,23 @@ import { openYearlyUpdates } from '../../app/yearly-update/open-yearly-updates.t
 import { completeYearlyUpdate } from '../../app/yearly-update/complete-yearly-update.ts';
 import { listYearlyUpdates, type YearlyUpdateListQuery } from '../../app/yearly-update/list-yearly-updates.ts';
 import { actorOf } from '../session.ts';
-import { BoolText, Id, IdParams, Optional, Page, PageSize, Params, Query, RegionCode, Text, Type } from '../schemas.ts';
+import { CHANGE_DIRECTIONS, DECREASE_REASONS, EVIDENCE_TYPES, INCREASE_REASONS } from '../../domain/member-change.ts';
+import { Body, BoolText, DateField, Id, IdParams, INT4_MAX, INT4_MIN, Maybe, Optional, Page, PageSize, Params, Query, RegionCode, RegionField, Text, Type, Version, Word } from '../schemas.ts';
+import { MemberFields } from './households.ts';
+
+/** A natural member change (checkMemberChange in src/domain/member-change.ts, Q20). */
+const MemberChangeBody = Body({
+  direction: Maybe(Word(CHANGE_DIRECTIONS, '增加或减少')),
+  reason: Maybe(Word([...INCREASE_REASONS, ...DECREASE_REASONS], '变更原因')),
+  evidenceType: Maybe(Word(EVIDENCE_TYPES, '佐证材料类型')),
+  evidenceRef: Maybe(Text(100, '佐证材料编号')),
+  eventDate: Maybe(DateField('变更日期')),
+  note: Maybe(Text(500, '备注')),
+  member: Maybe(Body(MemberFields, '新增成员（自然增加）')),
+  memberId: Maybe(Id('减少的成员（自然减少）')),
+});
+/** A year as a number or 4 digits (checkYear says which years may be opened, Q48). */
+const Year = () => Type.Unsafe<number | string>({ type: ['integer', 'string'], minimum: INT4_MIN, maximum: INT4_MAX, maxLength: 10, description: '年度，如 2024' });
 
 type Id = { Params: { id: string } };
 
@@ -15,7 +31,7 @@ type Id = { Params: { id: string } };
 export async function memberChangeRoutes(app: FastifyInstance) {
   const today = () => chinaDate(app.now());
   const tags = ['人口自然增减'];
-  app.post<Id>('/households/:id/member-changes', { schema: { tags, params: IdParams('id'), summary: '登记人口自然增加或减少（附佐证材料，Q20）' } }, async (req, reply) =>
+  app.post<Id>('/households/:id/member-changes', { schema: { tags, params: IdParams('id'), body: MemberChangeBody, summary: '登记人口自然增加或减少（附佐证材料，Q20）' } }, async (req, reply) =>
     reply.status(201).send(await recordMemberChange(app.db, actorOf(req), Number(req.params.id), req.body, today())),
   );
   app.get<Id>('/households/:id/member-changes', { schema: { tags, params: IdParams('id'), summary: '本户人口自然增减记录' } }, (req) =>
@@ -26,7 +42,7 @@ export async function memberChangeRoutes(app: FastifyInstance) {
   );
 
   const yearly = ['年度基础信息更新'];
-  app.post('/yearly-updates', { schema: { tags: yearly, summary: '为本辖区监测对象（含已消除风险的）开启年度信息更新任务（Q48）' } }, (req) =>
+  app.post('/yearly-updates', { schema: { tags: yearly, body: Body({ year: Maybe(Year()), regionCode: Maybe(RegionField('只开启该区划（默认本辖区）')) }), summary: '为本辖区监测对象（含已消除风险的）开启年度信息更新任务（Q48）' } }, (req) =>
     openYearlyUpdates(app.db, actorOf(req), req.body, today()),
   );
   app.get<{ Querystring: YearlyUpdateListQuery }>('/yearly-updates', { schema: { tags: yearly, querystring: Query({ year: Optional(Text(4, '年度')), status: Optional(Text(10, 'pending | done')), regionCode: Optional(RegionCode()), page: Optional(Page()), pageSize: Optional(PageSize(100)) }), summary: '年度信息更新任务（year、status、regionCode）' } }, (req) =>
@@ -34,7 +50,7 @@ export async function memberChangeRoutes(app: FastifyInstance) {
   );
   app.post<{ Params: { id: string; year: string } }>(
     '/households/:id/yearly-updates/:year/done',
-    { schema: { tags: yearly, params: Params({ id: Id(), year: Type.Integer({ minimum: 1, maximum: 9999, description: '年度' }) }), summary: '标记本户年度信息已更新（须带 version）' } },
+    { schema: { tags: yearly, params: Params({ id: Id(), year: Type.Integer({ minimum: 1, maximum: 9999, description: '年度' }) }), body: Body({ version: Maybe(Version()), note: Maybe(Text(500, '备注')) }), summary: '标记本户年度信息已更新（须带 version）' } },
     (req) => completeYearlyUpdate(app.db, actorOf(req), Number(req.params.id), Number(req.params.year), req.body, today()),
   );
 }
