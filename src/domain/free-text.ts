@@ -203,7 +203,8 @@ function span(groups: Group[], i: number, test: (digits: string) => boolean): nu
 
 /**
  * Mobiles (11 digits, 1[3-9]…, after an optional 86 / 0086) and, where none starts, the longest
- * run of 12 or more digits from there (a bank account, or an old 15-digit ID number).
+ * run of 12 or more digits from there (a bank account, or an old 15-digit ID number). Office
+ * lines are skipped.
  */
 function phonesAndAccounts(groups: Group[], text: string): SensitiveMatch[] {
   const out: SensitiveMatch[] = [];
@@ -212,7 +213,10 @@ function phonesAndAccounts(groups: Group[], text: string): SensitiveMatch[] {
     const prefix = groups[i]!.digits;
     const afterPrefix = (prefix === '86' || prefix === '0086') && i + 1 < groups.length ? span(groups, i + 1, (d) => MOBILE.test(d)) : 0;
     const all = groups.slice(i).map((g) => g.digits).join('').replace('X', '');
-    if (mobile) out.push(match('mobile', groups, i, (i += mobile) - 1, text));
+    // An office line: area code 0xx(x), then 7 or 8 digits (0797-62212345); no card or ID number starts with 0.
+    const landline = /^0[0-9]{2,3}$/.test(prefix) ? span(groups, i + 1, (d) => d.length === 7 || d.length === 8) : 0;
+    if (landline) i += landline + 1;
+    else if (mobile) out.push(match('mobile', groups, i, (i += mobile) - 1, text));
     else if (afterPrefix) out.push(match('mobile', groups, i + 1, (i += afterPrefix + 1) - 1, text));
     else if (all.length >= 12) out.push(match('bank_account', groups, i, (i = groups.length) - 1, text));
     else i++;

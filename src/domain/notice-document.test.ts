@@ -114,7 +114,7 @@ describe('findSensitive: numbers and illnesses however they are written (Q47)', 
 
   it('still leaves dates, office lines, 12317, counts and ordinary wording alone', () => {
     for (const text of [
-      '2023.05.01', '2023-05-01 2023-05-05', '5 2023-05-01 2023-05-05', '0797-6221234', '0797 622 1234', '0797·6221234', '12317',
+      '2023.05.01', '2023-05-01 2023-05-05', '5 2023-05-01 2023-05-05', '0797-6221234', '0797-62212345', '010 8765 4321', '0797 622 1234', '0797·6221234', '12317',
       '二〇二三年五月一日', '第一组 第二组', '住房安全隐患已排除', '传达会议精神', '住房安全等级为A级', '①号楼', '⑴ 入户 ⑵ 评议',
     ])
       expect(findSensitive(text), text).toEqual([]);
@@ -150,7 +150,8 @@ describe('assertPublishable (PRC-8, Q47)', () => {
     const e = refusal(doc);
     expect(e.errors.map((x) => x.path).sort()).toEqual(['entries[0].villageGroup', 'objectionContact.address']);
     expect(e.message).toContain('异议受理地址含有银行账号');
-    expect(e.message).toContain('第1户村民小组含有健康状况用语“肢体”');
+    expect(e.message).toContain('第1户村民小组含有健康状况用语（第7–8字）');
+    expect(e.message).not.toContain('肢体');
   });
 
   it('refuses the variants, naming the field: circled digits, dotted ID numbers, an illness in a village group', () => {
@@ -159,7 +160,8 @@ describe('assertPublishable (PRC-8, Q47)', () => {
     doc.entries[1]!.headName = '欧阳秀英 3607.3119.8001.0100.16';
     const e = refusal(doc);
     expect(e.errors.map((x) => x.path).sort()).toEqual(['entries[0].villageGroup', 'entries[1].headName', 'objectionContact.phone']);
-    expect(e.message).toContain('第1户村民小组含有健康状况用语“乙肝”');
+    expect(e.message).toContain('第1户村民小组含有健康状况用语（第4–5字）');
+    expect(e.message).not.toContain('乙肝');
     expect(e.message).toContain('第2户户主姓名含有身份证号码“360731********0016”');
     expect(e.message).toContain('异议受理电话含有手机号码“139****5678”');
   });

@@ -69,8 +69,12 @@ export const SENSITIVE_KIND_NAMES: Record<SensitiveKind, string> = {
   health: '健康状况用语',
 };
 
-/** What an error may show of a match: digits masked as elsewhere (SEC-3); a word as it is. */
-const shown = (m: SensitiveMatch) => (m.kind === 'health' ? m.text : maskedMatch(m));
+/**
+ * What an error may show of a match: digits masked as elsewhere (SEC-3); a health word only by
+ * where it stands, since whoever prints (any role that reads cases) may not be one that sees health.
+ */
+const shown = (m: SensitiveMatch) =>
+  `${SENSITIVE_KIND_NAMES[m.kind]}${m.kind === 'health' ? `（第${[...m.text].length > 1 ? `${m.index + 1}–${m.index + m.text.length}` : m.index + 1}字）` : `“${maskedMatch(m)}”`}`;
 
 // ---------------------------------------------------------------------------------------------
 // Validation
@@ -114,7 +118,7 @@ function sensitiveErrors(value: unknown): FieldError[] {
     if (found.length)
       errors.push({
         path,
-        message: `${fieldName(path)}含有${found.map((m) => `${SENSITIVE_KIND_NAMES[m.kind]}“${shown(m)}”`).join('、')}，公示公告不得公开身份证件号码、手机号、银行账号、健康状况等敏感信息`,
+        message: `${fieldName(path)}含有${found.map(shown).join('、')}，公示公告不得公开身份证件号码、手机号、银行账号、健康状况等敏感信息`,
       });
   }
   return errors;
