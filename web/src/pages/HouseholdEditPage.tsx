@@ -9,7 +9,10 @@ import { PageSpin } from '../App.tsx';
 import { describePath, householdFormValues, householdPayload, type HouseholdFormValues, submitProblems } from '../forms.ts';
 import { useHousehold } from './HouseholdDetailPage.tsx';
 
-/** 编辑农户: PATCH /households/:id with the version read (409 when someone else saved first). */
+/**
+ * 编辑农户: PATCH /households/:id with the fields changed and the version read (409 when someone
+ * else saved first). Only changed fields are sent: free text shown masked (SEC-3) is not written back.
+ */
 export default function HouseholdEditPage() {
   const { id } = useParams();
   const navigate = useNavigate();
@@ -35,7 +38,9 @@ export default function HouseholdEditPage() {
     setProblems(null);
     setStale(false);
     try {
-      await api.patch(`/households/${h.id}`, { ...householdPayload(v), version: h.version, reason: v.reason || undefined });
+      const before = householdPayload(householdFormValues(h)) as Record<string, unknown>;
+      const changed = Object.entries(householdPayload(v)).filter(([k, val]) => JSON.stringify(val) !== JSON.stringify(before[k]));
+      await api.patch(`/households/${h.id}`, { ...Object.fromEntries(changed), version: h.version, reason: v.reason || undefined });
       message.success('农户信息已保存');
       await qc.invalidateQueries({ queryKey: ['household', id] });
       await qc.invalidateQueries({ queryKey: ['households'] });
