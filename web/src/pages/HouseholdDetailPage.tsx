@@ -124,7 +124,7 @@ export default function HouseholdDetailPage() {
               </Button>
             ))}
           {h.canEdit && (
-            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/households/${h.id}/edit`)}>
+            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/households/${h.id}/edit${h.sensitiveRevealed ? '?reveal=1' : ''}`)}>
               编辑
             </Button>
           )}

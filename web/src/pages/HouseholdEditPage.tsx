@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Space } from 'antd';
 import { api, ApiError, type FieldError } from '../api.ts';
@@ -18,7 +18,9 @@ export default function HouseholdEditPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const q = useHousehold(id);
+  // Opened from a revealed detail page: the same (already audited) revealed view, so nothing shows masked.
+  const [params] = useSearchParams();
+  const q = useHousehold(id, params.get('reveal') === '1');
   const [form] = Form.useForm<HouseholdFormValues & { reason?: string }>();
   const [problems, setProblems] = useState<FieldError[] | null>(null);
   const [stale, setStale] = useState(false);
@@ -85,7 +87,7 @@ export default function HouseholdEditPage() {
       )}
       <Form form={form} name="edit" layout="vertical" onFinish={onFinish} initialValues={householdFormValues(h)}>
         <Card title="农户信息" style={{ marginBottom: 16 }}>
-          <HouseholdFields />
+          <HouseholdFields maskedFields={(['villageGroup', 'address', 'responsibilityReason'] as const).filter((k) => /\*{3,}/.test(h[k] ?? ''))} />
           <Form.Item name="reason" label="修改原因" extra="记入审计日志">
             <Input maxLength={200} placeholder="如：年度信息更新" />
           </Form.Item>
