@@ -57,7 +57,12 @@ const NOT_HEALTH: readonly string[] = [
 ];
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const longestFirst = (words: readonly string[]) => [...words].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+/** Alternatives longest first; a Latin word (HIV) only as a whole word, not inside "archive". */
+const longestFirst = (words: readonly string[]) =>
+  [...words]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => (/^[A-Za-z]+$/.test(w) ? `(?<![A-Za-z])${w}(?![A-Za-z])` : escapeRegExp(w)))
+    .join('|');
 /** At each position the longer wording wins: 隐患 (not health) before 患, 慢性病 before 病. */
 const WORDS = new RegExp(`(?<ordinary>${longestFirst(NOT_HEALTH)})|(?<health>${longestFirst(HEALTH_WORDS)})`, 'giu');
 

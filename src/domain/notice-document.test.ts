@@ -110,12 +110,13 @@ describe('findSensitive: numbers and illnesses however they are written (Q47)', 
     for (const w of ['乙肝', '高血压', '糖尿病', '尿毒症', '白血病', '肺结核', '脑梗', '中风', '偏瘫', '精神分裂', '癫痫', '帕金森', '艾滋', 'HIV'])
       expect(findSensitive(`三组（${w}）`), w).toEqual([w]);
     expect(findSensitive('三组(乙肝)')).toEqual(['乙肝']);
+    expect(findSensitive('HIV阳性，aids')).toEqual(['HIV', 'aids']);
   });
 
   it('still leaves dates, office lines, 12317, counts and ordinary wording alone', () => {
     for (const text of [
       '2023.05.01', '2023-05-01 2023-05-05', '5 2023-05-01 2023-05-05', '0797-6221234', '0797-62212345', '010 8765 4321', '0797 622 1234', '0797·6221234', '12317',
-      '二〇二三年五月一日', '第一组 第二组', '住房安全隐患已排除', '传达会议精神', '住房安全等级为A级', '①号楼', '⑴ 入户 ⑵ 评议',
+      '二〇二三年五月一日', '第一组 第二组', 'ARCHIVE-2024', 'raids', '住房安全隐患已排除', '传达会议精神', '住房安全等级为A级', '①号楼', '⑴ 入户 ⑵ 评议',
     ])
       expect(findSensitive(text), text).toEqual([]);
   });
