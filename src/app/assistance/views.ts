@@ -50,7 +50,7 @@ export function measureView(m: MeasureRow, actor: Actor, regionCode: string) {
     departmentName: departmentName(m.department_kind),
     developmental: m.developmental,
     fallback: entry?.fallback ?? false,
-    form: viewText(viewer, m.form),
+    form: m.form,
     description: viewText(viewer, m.description),
     plannedStart: m.planned_start,
     periodEnd: m.period_end,
