@@ -113,8 +113,9 @@ async function householdOf(db: Db, actor: Actor, o: Record<string, unknown>): Pr
   // A department knows the person, not our household number (its warning carries an ID number).
   // A number registered outside the actor's region is answered as an unknown one, so a lead
   // cannot be used to learn where a person is registered (SEC-3).
+  // The scoped lookup runs for an unknown number too (id 0 matches nothing): the same queries either way.
   const m = await memberByIdNumber(db, o.idNumber as string);
-  const h = m && (await findHousehold(db, m.household_id, scopePattern(actor)));
+  const h = await findHousehold(db, m?.household_id ?? 0, scopePattern(actor));
   if (!h) throw notFound('未找到该身份证号对应的农户，请先由村级登记');
   return h;
 }
