@@ -40,6 +40,11 @@ export const POLICIES = {
   'security:manage': ['security_admin'],
   'login_log:read': ['security_admin', 'audit_admin'],
   'audit:read': ['audit_admin'],
+  // Health wording in notes and findings (SEC-3): those who verify illness and disability risks in
+  // person and decide on them. Supervisors work on figures, departments on their measures, 12317 on
+  // tickets; none of them needs a person's illness. The structured health status stays part of the
+  // audited reveal (`household:read_sensitive`).
+  'household:read_health': HANDLING_ROLES,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof POLICIES;

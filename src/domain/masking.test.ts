@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HEALTH_STATES } from './household.ts';
-import { maskBankAccount, maskIdNumber, MASKED_HEALTH, maskPhone } from './masking.ts';
+import { birthDateView, maskBankAccount, maskIdNumber, MASKED_HEALTH, maskPhone } from './masking.ts';
 
 describe('masking of sensitive fields (SEC-3, Q47)', () => {
   it('ID number keeps the 6-digit region and the last 4', () => {
@@ -33,5 +33,12 @@ describe('masking of sensitive fields (SEC-3, Q47)', () => {
   it('health status is replaced by a fixed mask that names no state', () => {
     expect(MASKED_HEALTH).toBe('***');
     for (const h of HEALTH_STATES) expect(MASKED_HEALTH).not.toContain(h);
+  });
+
+  it('a masked birth date keeps the year only, so the masked ID number cannot be completed from it', () => {
+    expect(birthDateView('1980-01-01', false)).toEqual({ birthDate: null, birthYear: 1980 });
+    expect(birthDateView('1980-01-01', true)).toEqual({ birthDate: '1980-01-01', birthYear: 1980 });
+    const masked = maskIdNumber('360731198001010016');
+    expect(JSON.stringify({ idNumber: masked, ...birthDateView('1980-01-01', false) })).not.toMatch(/0101|01-01/);
   });
 });

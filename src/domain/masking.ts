@@ -20,3 +20,11 @@ export function maskBankAccount(v: string): string {
 }
 
 export const MASKED_HEALTH = '***';
+
+/**
+ * A birth date beside a masked ID number is the 8 digits the mask hides, so where the number is
+ * masked the date is too: the year only (`birthDate: null`). Revealed, both are given.
+ */
+export function birthDateView(birthDate: string, revealed: boolean): { birthDate: string | null; birthYear: number } {
+  return { birthDate: revealed ? birthDate : null, birthYear: Number(birthDate.slice(0, 4)) };
+}

@@ -42,13 +42,13 @@ describe('findSensitive (Q47)', () => {
 
   it('finds mobile numbers, plain or grouped', () => {
     for (const m of ['13800138000', '19912345678', '138-0013-8000', '138 0013 8000'])
-      expect(scanSensitive(`电话${m}。`)).toEqual([{ kind: 'mobile', text: m, index: 2 }]);
+      expect(scanSensitive(`电话${m}。`)).toMatchObject([{ kind: 'mobile', text: m, index: 2 }]);
     expect(findSensitive('+86 13912345678')).toEqual(['13912345678']);
   });
 
   it('finds runs of 12 or more digits and bank cards written in groups of 4', () => {
     for (const card of ['123456789012', '6222020200112233', '6222020200112233445', '6222 0202 0011 2233', '6222-0202-0011-2233-445'])
-      expect(scanSensitive(`账号：${card}`)).toEqual([{ kind: 'bank_account', text: card, index: 3 }]);
+      expect(scanSensitive(`账号：${card}`)).toMatchObject([{ kind: 'bank_account', text: card, index: 3 }]);
   });
 
   it('finds each health and disability word, reporting compounds whole', () => {
@@ -81,6 +81,47 @@ describe('findSensitive (Q47)', () => {
   });
 });
 
+describe('findSensitive: numbers and illnesses however they are written (Q47)', () => {
+  const kinds = (text: string) => scanSensitive(text).map((m) => [m.kind, m.text]);
+
+  it('reads full-width, circled, parenthesised, negative-circled and Chinese digits', () => {
+    expect(kinds('电话１３９１２３４５６７８')).toEqual([['mobile', '１３９１２３４５６７８']]);
+    expect(kinds('电话①③⑨①②③④⑤⑥⑦⑧')).toEqual([['mobile', '①③⑨①②③④⑤⑥⑦⑧']]);
+    expect(kinds('电话❶❸❾❶❷❸❹❺❻❼❽')).toEqual([['mobile', '❶❸❾❶❷❸❹❺❻❼❽']]);
+    expect(kinds('电话⑴⑶⑼⑴⑵⑶⑷⑸⑹⑺⑻')).toEqual([['mobile', '⑴⑶⑼⑴⑵⑶⑷⑸⑹⑺⑻']]);
+    expect(kinds('电话⑬⑨①②③④⑤⑥⑦⑧')).toEqual([['mobile', '⑬⑨①②③④⑤⑥⑦⑧']]); // ⑬ is two digits
+    expect(kinds('身份证③⑥⓪⑦③①①⑨⑧⓪⓪①⓪①⓪⓪①⑥')).toEqual([['id_number', '③⑥⓪⑦③①①⑨⑧⓪⓪①⓪①⓪⓪①⑥']]);
+    expect(kinds('电话一三九一二三四五六七八')).toEqual([['mobile', '一三九一二三四五六七八']]);
+    expect(kinds('电话𝟏𝟑𝟗𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖')).toEqual([['mobile', '𝟏𝟑𝟗𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖']]);
+    expect(kinds('电话١٣٩١٢٣٤٥٦٧٨')).toEqual([['mobile', '١٣٩١٢٣٤٥٦٧٨']]);
+  });
+
+  it('joins digits split by dots, spaces, hyphens and middle dots', () => {
+    expect(kinds('3607.3119.8001.0112.34')).toEqual([['id_number', '3607.3119.8001.0112.34']]);
+    expect(kinds('360731-1980-01-01-0016')).toEqual([['id_number', '360731-1980-01-01-0016']]);
+    expect(kinds('证号 360731 1980-01-01 0016')).toEqual([['id_number', '360731 1980-01-01 0016']]);
+    expect(kinds('3 6 0 7 3 1 1 9 8 0 0 1 0 1 0 0 1 X')).toEqual([['id_number', '3 6 0 7 3 1 1 9 8 0 0 1 0 1 0 0 1 X']]);
+    for (const m of ['139 1234 5678', '139.1234.5678', '139·1234·5678', '139 - 1234 - 5678', '139・1234・5678', '１３９　１２３４　５６７８'])
+      expect(kinds(`手机${m}`), m).toEqual([['mobile', m]]);
+    expect(kinds('卡号6222·0202·0011·2233')).toEqual([['bank_account', '6222·0202·0011·2233']]);
+  });
+
+  it('finds illnesses by name, also in parentheses inside a village group', () => {
+    for (const w of ['乙肝', '高血压', '糖尿病', '尿毒症', '白血病', '肺结核', '脑梗', '中风', '偏瘫', '精神分裂', '癫痫', '帕金森', '艾滋', 'HIV'])
+      expect(findSensitive(`三组（${w}）`), w).toEqual([w]);
+    expect(findSensitive('三组(乙肝)')).toEqual(['乙肝']);
+    expect(findSensitive('HIV阳性，aids')).toEqual(['HIV', 'aids']);
+  });
+
+  it('still leaves dates, office lines, 12317, counts and ordinary wording alone', () => {
+    for (const text of [
+      '2023.05.01', '2023-05-01 2023-05-05', '5 2023-05-01 2023-05-05', '0797-6221234', '0797-62212345', '010 8765 4321', '0797 622 1234', '0797·6221234', '12317',
+      '二〇二三年五月一日', '第一组 第二组', 'ARCHIVE-2024', 'raids', '住房安全隐患已排除', '传达会议精神', '住房安全等级为A级', '①号楼', '⑴ 入户 ⑵ 评议',
+    ])
+      expect(findSensitive(text), text).toEqual([]);
+  });
+});
+
 describe('assertPublishable (PRC-8, Q47)', () => {
   it('accepts a complete notice and a complete announcement', () => {
     expect(() => assertPublishable(notice())).not.toThrow();
@@ -110,7 +151,20 @@ describe('assertPublishable (PRC-8, Q47)', () => {
     const e = refusal(doc);
     expect(e.errors.map((x) => x.path).sort()).toEqual(['entries[0].villageGroup', 'objectionContact.address']);
     expect(e.message).toContain('异议受理地址含有银行账号');
-    expect(e.message).toContain('第1户村民小组含有健康状况用语“肢体”');
+    expect(e.message).toContain('第1户村民小组含有健康状况用语（第7–8字）');
+    expect(e.message).not.toContain('肢体');
+  });
+
+  it('refuses the variants, naming the field: circled digits, dotted ID numbers, an illness in a village group', () => {
+    const doc = notice({ objectionContact: { unit: '贡江镇人民政府', phone: '①③⑨①②③④⑤⑥⑦⑧' } });
+    doc.entries[0]!.villageGroup = '三组（乙肝）';
+    doc.entries[1]!.headName = '欧阳秀英 3607.3119.8001.0100.16';
+    const e = refusal(doc);
+    expect(e.errors.map((x) => x.path).sort()).toEqual(['entries[0].villageGroup', 'entries[1].headName', 'objectionContact.phone']);
+    expect(e.message).toContain('第1户村民小组含有健康状况用语（第4–5字）');
+    expect(e.message).not.toContain('乙肝');
+    expect(e.message).toContain('第2户户主姓名含有身份证号码“360731********0016”');
+    expect(e.message).toContain('异议受理电话含有手机号码“139****5678”');
   });
 
   it('refuses sensitive data in fields the type does not declare and in numbers', () => {

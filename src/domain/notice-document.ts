@@ -17,7 +17,7 @@ import { valueAt } from '../policy/parameters.ts';
 import { CATEGORIES } from '../policy/types.ts';
 import type { FieldError } from './validation.ts';
 import { daysBetween } from './deadlines.ts';
-import { maskBankAccount, maskIdNumber, maskPhone } from './masking.ts';
+import { maskedMatch, scanSensitive, type SensitiveKind, type SensitiveMatch } from './free-text.ts';
 
 export type NoticeCategory = 'unstable_out_of_poverty' | 'marginal_at_risk' | 'sudden_severe_hardship';
 
@@ -58,9 +58,9 @@ export interface NoticeDocument {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sensitive data (Q47)
+// Sensitive data (Q47): the scanner is shared with the redaction of free text (free-text.ts).
 
-export type SensitiveKind = 'id_number' | 'mobile' | 'bank_account' | 'health';
+export { findSensitive, HEALTH_WORDS, scanSensitive, type SensitiveKind, type SensitiveMatch } from './free-text.ts';
 
 export const SENSITIVE_KIND_NAMES: Record<SensitiveKind, string> = {
   id_number: '身份证号码',
@@ -70,86 +70,11 @@ export const SENSITIVE_KIND_NAMES: Record<SensitiveKind, string> = {
 };
 
 /**
- * Words that state or imply a person's health or disability. Compounds such as 残疾 and 慢性病
- * are listed so they are reported whole. A single character is listed only where it is (nearly)
- * never part of a personal name or of a notice's ordinary wording (病, 患, 癌, 残, 瘫, 盲, 聋, 哑,
- * 症); otherwise only the compound is listed (精神 but not 精, 智力 but not 智, 健康状况 but not
- * 健康, which is a given name). 残 also covers 伤残, 残障 and 一级残; 病 covers 大病, 精神病 and
- * 白血病. A false positive refuses the document and names the field, which is the safe way to fail.
+ * What an error may show of a match: digits masked as elsewhere (SEC-3); a health word only by
+ * where it stands, since whoever prints (any role that reads cases) may not be one that sees health.
  */
-export const HEALTH_WORDS: readonly string[] = [
-  // state of health in general
-  '健康状况', '身体状况', '疾病', '疾患', '重病', '慢性病', '病', '患', '癌', '肿瘤', '症', '痴呆', '抑郁',
-  // disability, its kinds and grades (残疾等级)
-  '残疾', '残', '失能', '失明', '失聪', '瘫', '盲', '聋', '哑', '智障', '障碍',
-  '精神', '智力', '肢体', '视力', '听力', '言语', '等级',
-  // care and treatment
-  '住院', '透析', '化疗', '放疗', '手术', '服药', '康复', '受伤', '工伤',
-];
-
-export interface SensitiveMatch {
-  kind: SensitiveKind;
-  /** The text as it stands in the input. */
-  text: string;
-  index: number;
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * One pass, first alternative wins at each position: ID numbers (18 characters, optionally
- * grouped 6-8-4 by a space or hyphen) before runs of digits, bank cards written in groups of 4,
- * any run of 12 or more digits, mobile numbers (1[3-9] and 9 digits, optionally grouped 3-4-4),
- * then the health words, longest first so 慢性病 is reported whole.
- */
-const SENSITIVE = new RegExp(
-  [
-    '(?<id>(?<![0-9])[0-9]{6}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9X](?![0-9]))',
-    '(?<bank>(?<![0-9])[0-9]{4}(?:[ -][0-9]{4}){2,}(?:[ -][0-9]{1,4})?(?![0-9]))',
-    '(?<run>(?<![0-9])[0-9]{12,})',
-    '(?<mobile>(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9]))',
-    `(?<health>${[...HEALTH_WORDS].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})`,
-  ].join('|'),
-  'g',
-);
-
-/** Full-width digits, X and hyphen as their ASCII forms, one character for one so indexes hold. */
-const normalizeWidth = (text: string) =>
-  text.replace(/[\uFF10-\uFF19\uFF38\uFF58\uFF0D\u3000x]/g, (c) => {
-    if (c === 'x' || c === '\uFF38' || c === '\uFF58') return 'X';
-    if (c === '\uFF0D') return '-';
-    if (c === '\u3000') return ' ';
-    return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
-  });
-
-/** Every piece of `text` that looks like an ID number, mobile, bank account or health word. */
-export function scanSensitive(text: string): SensitiveMatch[] {
-  const out: SensitiveMatch[] = [];
-  for (const m of normalizeWidth(text).matchAll(SENSITIVE)) {
-    const g = m.groups!;
-    const kind: SensitiveKind = g.id ? 'id_number' : g.bank || g.run ? 'bank_account' : g.mobile ? 'mobile' : 'health';
-    out.push({ kind, text: text.slice(m.index, m.index + m[0].length), index: m.index });
-  }
-  return out;
-}
-
-/**
- * Every match, in order, of: 18-digit ID numbers (17 digits + digit/X), mobile numbers, runs of
- * 12 or more digits (bank accounts) and health/disability words (`HEALTH_WORDS`). Dates
- * (2023-05-01), office lines (0797-6221234), the 12317 hotline and small counts are not matched.
- */
-export function findSensitive(text: string): string[] {
-  return scanSensitive(text).map((m) => m.text);
-}
-
-/** What an error may show of a match: digits masked as elsewhere (SEC-3); a word as it is. */
-function shown(m: SensitiveMatch): string {
-  const compact = m.text.replace(/[ \-\u3000\uFF0D]/g, '');
-  if (m.kind === 'id_number') return maskIdNumber(compact);
-  if (m.kind === 'mobile') return maskPhone(compact);
-  if (m.kind === 'bank_account') return maskBankAccount(compact);
-  return m.text;
-}
+const shown = (m: SensitiveMatch) =>
+  `${SENSITIVE_KIND_NAMES[m.kind]}${m.kind === 'health' ? `（第${[...m.text].length > 1 ? `${m.index + 1}–${m.index + m.text.length}` : m.index + 1}字）` : `“${maskedMatch(m)}”`}`;
 
 // ---------------------------------------------------------------------------------------------
 // Validation
@@ -193,7 +118,7 @@ function sensitiveErrors(value: unknown): FieldError[] {
     if (found.length)
       errors.push({
         path,
-        message: `${fieldName(path)}含有${found.map((m) => `${SENSITIVE_KIND_NAMES[m.kind]}“${shown(m)}”`).join('、')}，公示公告不得公开身份证件号码、手机号、银行账号、健康状况等敏感信息`,
+        message: `${fieldName(path)}含有${found.map(shown).join('、')}，公示公告不得公开身份证件号码、手机号、银行账号、健康状况等敏感信息`,
       });
   }
   return errors;

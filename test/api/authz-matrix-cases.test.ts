@@ -30,6 +30,13 @@ const ID_NUMBER = /\d{17}[\dX]/;
 
 /** Opening a case from a lead: the handling roles, and the county's line department and 12317 hotline (PRC-1). */
 const OPEN = { ...HANDLING_WRITE(201), department: '201 201 201 403 404', hotline: '201 201 201 403 404' };
+/**
+ * A lead by ID number: a person registered outside the subtree is answered as an unknown number
+ * (404), so a lead tells nobody where someone is registered; roles that open no case stay 403.
+ */
+const OPEN_BY_ID_NUMBER = Object.fromEntries(
+  Object.entries(OPEN).map(([user, s]) => [user, s.includes('201') ? s.replaceAll('403', '404') : s]),
+) as typeof OPEN;
 
 /** The verification visit: village and township only; a county user passes the region check and is refused by the machine. */
 const VERIFY = { ...HANDLING_WRITE(200), county: '403 403 403 403 404', othercounty: '403 403 403 403 404' };
@@ -65,7 +72,7 @@ let opened = 0;
 let signer = 0;
 
 /** Opening a case for a new household of the target's place (one open identification case per household). */
-const openRow = (action: string, path: string, body: (h: { id: number; headIdNumber: string }, user: MatrixUser) => object) =>
+const openRow = (action: string, path: string, body: (h: { id: number; headIdNumber: string }, user: MatrixUser) => object, expected = OPEN) =>
   row({
     action,
     route: `POST ${path}`,
@@ -74,7 +81,7 @@ const openRow = (action: string, path: string, body: (h: { id: number; headIdNum
       opened = h.id;
       return { method: 'POST', url: `${API}${path}`, payload: body(h, user) };
     },
-    expect: OPEN,
+    expect: expected,
     check: (res, _c, { user }) => {
       if (res.statusCode === 201) expect(res.json()).toMatchObject({ householdId: opened, state: 'lead', source: sourceFor(user), leadOn: TODAY });
       else expect(res.body, 'a refusal does not echo the ID number').not.toMatch(ID_NUMBER);
@@ -209,7 +216,7 @@ const ROWS: MatrixRow[] = [
   // ── writing ─────────────────────────────────────────────────────────────────────
   openRow('open a case', '/cases', (h, user) => ({ householdId: h.id, source: sourceFor(user), leadOn: TODAY })),
   // A line department knows the person, not our household number (PRC-1).
-  openRow('push a lead by ID number', '/leads', (h, user) => ({ idNumber: h.headIdNumber, source: sourceFor(user), leadOn: TODAY, sourceRef: `WARN-${ctx.seq()}` })),
+  openRow('push a lead by ID number', '/leads', (h, user) => ({ idNumber: h.headIdNumber, source: sourceFor(user), leadOn: TODAY, sourceRef: `WARN-${ctx.seq()}` }), OPEN_BY_ID_NUMBER),
   row({
     action: 'take a step (verification visit)',
     route: 'POST /cases/:id/steps/:action',

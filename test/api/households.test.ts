@@ -1,6 +1,7 @@
 /** Household registry through the HTTP API (REG-1, REG-2, SEC-2, SEC-3, DAT-2). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import { ID_NUMBER_TAKEN } from '../../src/app/households/create-household.ts';
 import { API, createTestApp, type TestApp } from '../helpers/app.ts';
 import { TEST_DB_KIND } from '../helpers/db.ts';
 import { householdBody, memberBody } from '../helpers/households.ts';
@@ -72,7 +73,7 @@ describe(`households API [${TEST_DB_KIND}]`, () => {
     it('answers 400 for a person already registered in another household', async () => {
       const res = await t.as('village').post(`${API}/households`, householdBody(t.regions.villageA, { members: [memberBody({ idNumber: created.body.members[0]!.idNumber })] }));
       expect(res.statusCode).toBe(400);
-      expect(res.json().errors).toContainEqual({ path: 'members[0].idNumber', message: '该身份证号已登记为其他家庭的成员，一人只能在一户中登记' });
+      expect(res.json().errors).toContainEqual({ path: 'members[0].idNumber', message: ID_NUMBER_TAKEN });
     });
   });
 

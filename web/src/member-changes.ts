@@ -4,6 +4,7 @@
  * src/domain/yearly-update.ts).
  */
 import type { LabelMap } from './labels.ts';
+import type { memberChangeView } from '../../src/app/member-changes/views.ts';
 import * as rules from '../../src/domain/member-change.ts';
 import { YEARLY_UPDATE_STATUS_NAMES } from '../../src/domain/yearly-update.ts';
 
@@ -11,30 +12,11 @@ import { YEARLY_UPDATE_STATUS_NAMES } from '../../src/domain/yearly-update.ts';
 export const REASONS_BY_DIRECTION: Record<string, readonly string[]> = rules.REASONS_BY_DIRECTION;
 export const EVIDENCE_BY_REASON: Record<string, readonly string[]> = rules.EVIDENCE_BY_REASON;
 
-/** src/app/member-changes/views.ts */
-export interface MemberChange {
-  id: number;
-  householdId: number;
-  regionCode: string;
-  regionName?: string | null;
-  memberId: number;
-  direction: 'increase' | 'decrease';
-  reason: string;
-  evidenceType: string;
-  evidenceRef: string;
-  eventDate: string;
-  recordedOn: string;
-  dueOn: string;
-  overdue: boolean;
-  name: string;
-  idNumber: string;
-  sex: 'male' | 'female';
-  birthDate: string;
-  relation: string;
-  note: string | null;
-  recordedBy: string;
-  version: number;
-}
+/**
+ * src/app/member-changes/views.ts: the ID number masked, so `birthDate` is null; a birth's event
+ * and due dates are null too (they are the birth date), `eventYear` stays.
+ */
+export type MemberChange = ReturnType<typeof memberChangeView>;
 
 /** src/app/yearly-update/views.ts */
 export interface YearlyUpdate {

@@ -1,4 +1,7 @@
-/** API shapes used by the UI (mirrors src/app/** views). */
+/** API shapes used by the UI (mirrors src/app/** views; the server's own types where they exist). */
+import type { getHousehold } from '../../src/app/households/get-household.ts';
+import type { householdView, memberView } from '../../src/app/households/views.ts';
+import type { assessHousehold } from '../../src/app/assessment/assess-household.ts';
 
 export interface Me {
   id: number;
@@ -45,60 +48,13 @@ export interface Page<T> {
   pageSize: number;
 }
 
-export interface Member {
-  id: number;
-  householdId: number;
-  name: string;
-  idNumber: string;
-  relation: string;
-  sex: 'male' | 'female';
-  birthDate: string;
-  registration: string;
-  urbanGuarantees: boolean;
-  livesTogether: boolean;
-  laborAbility: string;
-  health: string;
-  disabilityGrade: number | null;
-  schooling: string | null;
-  employment: string | null;
-  phone: string | null;
-  bankAccount: string | null;
-  supportNote: string | null;
-  version: number;
-}
-
-export interface Household {
-  id: number;
-  countyCode: string;
-  regionCode: string;
-  registrationRegionCode: string;
-  residenceRegionCode: string | null;
-  responsibilityBasis: string;
-  responsibilityReason: string | null;
-  villageGroup: string | null;
-  address: string | null;
-  formerlyPoor: boolean;
-  povertyExitYear: number | null;
-  dibaoSince: string | null;
-  tekunSince: string | null;
-  relocatedSince: string | null;
-  fallbackSince: string | null;
-  fallbackBasis: string | null;
-  disabledHouseholdSince: string | null;
-  monitoringStatus: string;
-  monitoringCategory: string | null;
-  identifiedOn: string | null;
-  eliminatedOn: string | null;
-  version: number;
-}
-
-export interface HouseholdDetail extends Household {
-  regionPath: { code: string; name: string; level: number }[];
-  members: Member[];
-  sensitiveRevealed: boolean;
-  canRevealSensitive: boolean;
-  canEdit: boolean;
-}
+/**
+ * The registry's views, as the server builds them (src/app/households/views.ts). Masked fields
+ * come masked: `birthDate` is null beside a masked ID number (`birthYear` is always given).
+ */
+export type Member = ReturnType<typeof memberView>;
+export type Household = ReturnType<typeof householdView>;
+export type HouseholdDetail = Awaited<ReturnType<typeof getHousehold>>;
 
 /** One stored record of a household (src/domain/household-records.ts `recordView`); amounts in yuan. */
 interface RecordBase {
@@ -147,17 +103,13 @@ export type RecordKind = keyof HouseholdRecords;
 export type AnyRecord = IncomeRecord | ClaimRecord | ExpenseRecord | RiskRecord;
 
 /** The assessment contract (/work/shared/spec/assessment-contract.md): the engine's own types. */
-import type { AssessmentInput, AssessmentResult } from '../../src/policy/types.ts';
-import type { IncomeComponents } from '../../src/policy/explain.ts';
 export type {
   AssessmentInput, AssessmentResult, EliminationCheck as AssessmentCheck, Reason as AssessmentReason,
 } from '../../src/policy/types.ts';
 
-/** GET /households/:id/assessment?explain=true */
-export interface AssessmentExplanation {
-  /** The contract input the registry built (members are `m<member id>`). */
-  input: AssessmentInput;
-  result: AssessmentResult;
-  /** Window income by type, paid claims and compliant expenditure (yuan), as assess() counted them. */
-  components: IncomeComponents;
-}
+/**
+ * GET /households/:id/assessment?explain=true: the contract input the registry built (members are
+ * `m<member id>`, birth dates as years), the result, and the window's income by type, paid claims
+ * and compliant expenditure (yuan) as assess() counted them.
+ */
+export type AssessmentExplanation = Awaited<ReturnType<typeof assessHousehold>>;

@@ -9,7 +9,8 @@ import { AppError, invalid, unprocessable } from '../errors.ts';
 import { loadScopedHousehold } from '../households/get-household.ts';
 import { registryInput, type RegistryInputOptions } from './registry-input.ts';
 import type { HouseholdRow } from '../../store/households.ts';
-import type { AssessmentResult } from '../../policy/types.ts';
+import type { AssessmentInput, AssessmentResult } from '../../policy/types.ts';
+import { birthDateView } from '../../domain/masking.ts';
 
 export interface HouseholdAssessmentQuery {
   asOf?: string;
@@ -19,7 +20,8 @@ export interface HouseholdAssessmentQuery {
 
 /**
  * Assesses a registered household as of a date from its records; stores nothing. Returns the
- * contract result, and the input it was built from so the page can show where figures came from.
+ * contract result, and the input it was built from so the page can show where figures came from
+ * (members' birth dates as years: the ID number beside them is masked, SEC-3).
  */
 export async function assessHousehold(db: Db, actor: Actor, id: number, q: HouseholdAssessmentQuery, today: string) {
   authorize(actor, 'assessment:run');
@@ -33,7 +35,7 @@ export async function assessHousehold(db: Db, actor: Actor, id: number, q: House
   if (kind === 'elimination' && (!h.identified_on || !h.monitoring_category))
     throw unprocessable('kind', '该户不是监测对象，没有识别日期与类别，不能做风险消除评估');
   const { input, result } = await assessRegistered(db, h, { kind, asOf, naturalElimination: q.naturalElimination === 'true' });
-  return { input, result, components: incomeComponents(input) };
+  return { input: explainedInput(input), result, components: incomeComponents(input) };
 }
 
 /**
@@ -47,4 +49,10 @@ export async function assessRegistered(db: Db, h: HouseholdRow, o: Omit<Registry
   // The registry can hold what the contract refuses (e.g. no member counted under Q15/Q17/Q18).
   if (!outcome.ok) throw new AppError(422, outcome.errors);
   return { input, result: outcome.value as AssessmentResult };
+}
+
+/** The engine's input as the explanation shows it: every member's birth date reduced to the year. */
+function explainedInput(input: AssessmentInput) {
+  const members = input.household.members.map(({ birthDate, ...m }) => ({ ...m, ...birthDateView(birthDate, false) }));
+  return { ...input, household: { ...input.household, members } };
 }

@@ -1,3 +1,4 @@
+import { viewerOf } from '../privacy.ts';
 import { checkMeasure, type MeasureColumns } from '../../domain/measures.ts';
 import { Check } from '../../domain/validation.ts';
 import { identificationCase, insertMeasure, insertPlan, planForCase } from '../../store/assistance.ts';
@@ -48,7 +49,7 @@ export async function createPlan(db: Db, actor: Actor, householdId: number, raw:
     const rows = [];
     for (const m of measures)
       rows.push(await insertMeasure(trx, { ...m, plan_id: plan.id, household_id: householdId, county_code: h.county_code, created_by: actor.id || null }));
-    const view = { plan: planView(plan), measures: rows.map((m) => measureView(m, actor, h.region_code)) };
+    const view = { plan: planView(plan, viewerOf(actor, h.region_code)), measures: rows.map((m) => measureView(m, actor, h.region_code)) };
     await appendAudit(trx, { actor, action: 'plan.create', objectType: 'household', objectId: householdId, countyCode: h.county_code, after: view });
     return view;
   });

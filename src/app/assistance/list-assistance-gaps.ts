@@ -6,6 +6,7 @@ import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { invalid } from '../errors.ts';
 import { householdFilter } from '../households/list-households.ts';
+import { viewerOf, viewText } from '../privacy.ts';
 
 export interface GapQuery {
   kind?: string;
@@ -47,7 +48,7 @@ export async function listAssistanceGaps(db: Db, actor: Actor, query: GapQuery) 
         monitoringCategory: h.monitoring_category,
         identifiedOn: h.identified_on,
         fullLaborMembers: h.full_labor,
-        developmentDeclinedReason: h.development_declined_reason,
+        developmentDeclinedReason: viewText(viewerOf(actor, h.region_code), h.development_declined_reason),
         measures: types.map((t) => MEASURE_CATALOGUE[t]?.name ?? t),
       };
     }),

@@ -1,3 +1,4 @@
+import { viewerOf } from '../privacy.ts';
 import { countsForPeriod, type MeasureStatus } from '../../domain/measures.ts';
 import { Check } from '../../domain/validation.ts';
 import { householdMeasures, latestPlan, updatePlanRow } from '../../store/assistance.ts';
@@ -32,8 +33,8 @@ export async function publishPlan(db: Db, actor: Actor, householdId: number, raw
     const row = await updatePlanRow(trx, plan.id, version!, { published_on: publishedOn });
     if (!row) throw stale();
     const closedDeadlines = plan.case_id ? await closeDeadlines(trx, { subjectType: 'case', subjectId: plan.case_id }, publishedOn, ['plan_publication']) : 0;
-    const view = { ...planView(row), closedDeadlines };
-    await appendAudit(trx, { actor, action: 'plan.publish', objectType: 'household', objectId: householdId, countyCode: h.county_code, before: planView(plan), after: view });
+    const view = { ...planView(row, viewerOf(actor, h.region_code)), closedDeadlines };
+    await appendAudit(trx, { actor, action: 'plan.publish', objectType: 'household', objectId: householdId, countyCode: h.county_code, before: planView(plan, viewerOf(actor, h.region_code)), after: view });
     return view;
   });
 }

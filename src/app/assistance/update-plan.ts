@@ -1,3 +1,4 @@
+import { viewerOf } from '../privacy.ts';
 import { Check } from '../../domain/validation.ts';
 import { latestPlan, updatePlanRow } from '../../store/assistance.ts';
 import { appendAudit } from '../../store/audit.ts';
@@ -26,8 +27,8 @@ export async function updatePlan(db: Db, actor: Actor, householdId: number, raw:
   return inTransaction(db, async (trx) => {
     const row = await updatePlanRow(trx, plan.id, version!, set);
     if (!row) throw stale();
-    const view = planView(row);
-    await appendAudit(trx, { actor, action: 'plan.update', objectType: 'household', objectId: householdId, countyCode: h.county_code, before: planView(plan), after: view });
+    const view = planView(row, viewerOf(actor, h.region_code));
+    await appendAudit(trx, { actor, action: 'plan.update', objectType: 'household', objectId: householdId, countyCode: h.county_code, before: planView(plan, viewerOf(actor, h.region_code)), after: view });
     return view;
   });
 }

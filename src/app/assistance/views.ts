@@ -9,18 +9,22 @@ import type { Actor } from '../actor.ts';
 import { authorize, can, scopePattern } from '../authz.ts';
 import { forbidden, notFound, unprocessable } from '../errors.ts';
 import { loadScopedHousehold } from '../households/get-household.ts';
+import { viewerOf, viewText, type Viewer } from '../privacy.ts';
 
-/** API shapes of plans and measures (AST), and the checks shared by the assistance use cases. */
+/**
+ * API shapes of plans and measures (AST), and the checks shared by the assistance use cases.
+ * Notes, descriptions and reasons are free text, shown as the viewer may see them (SEC-3).
+ */
 
-export function planView(p: PlanRow) {
+export function planView(p: PlanRow, viewer: Viewer) {
   return {
     id: p.id,
     householdId: p.household_id,
     caseId: p.case_id,
     proposedOn: p.proposed_on,
     publishedOn: p.published_on,
-    developmentDeclinedReason: p.development_declined_reason,
-    note: p.note,
+    developmentDeclinedReason: viewText(viewer, p.development_declined_reason),
+    note: viewText(viewer, p.note),
     version: p.version,
   };
 }
@@ -35,6 +39,7 @@ export function measureView(m: MeasureRow, actor: Actor, regionCode: string) {
   const entry = MEASURE_CATALOGUE[m.type as MeasureType];
   const status = m.status as MeasureStatus;
   const canUpdate = canUpdateMeasure(actor, m, regionCode);
+  const viewer = viewerOf(actor, regionCode);
   return {
     id: m.id,
     planId: m.plan_id,
@@ -46,7 +51,7 @@ export function measureView(m: MeasureRow, actor: Actor, regionCode: string) {
     developmental: m.developmental,
     fallback: entry?.fallback ?? false,
     form: m.form,
-    description: m.description,
+    description: viewText(viewer, m.description),
     plannedStart: m.planned_start,
     periodEnd: m.period_end,
     endRule: entry?.endRule ?? 'fixed',
@@ -57,7 +62,7 @@ export function measureView(m: MeasureRow, actor: Actor, regionCode: string) {
     implementedOn: m.implemented_on,
     endedOn: m.ended_on,
     suspendedOn: m.suspended_on,
-    suspendedReason: m.suspended_reason,
+    suspendedReason: viewText(viewer, m.suspended_reason),
     version: m.version,
     canUpdate,
     nextStatuses: canUpdate ? nextStatuses(status) : [],

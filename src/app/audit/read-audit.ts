@@ -1,13 +1,17 @@
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
+import { NOBODY, viewAuditPayload, viewText } from '../privacy.ts';
 
 const page = (q: Record<string, string>) => {
   const size = Math.min(200, Math.max(1, Number(q.pageSize) || 50));
   return { size, offset: (Math.max(1, Number(q.page) || 1) - 1) * size };
 };
 
-/** The audit log is read by the audit admin only; there is no route that changes it (SEC-2). */
+/**
+ * The audit log is read by the audit admin only; there is no route that changes it (SEC-2). The
+ * audit admin sees no personal data: payloads and reasons are redacted on read (SEC-3).
+ */
 export async function listAudit(db: Db, actor: Actor, q: Record<string, string>) {
   authorize(actor, 'audit:read');
   const { size, offset } = page(q);
@@ -15,7 +19,8 @@ export async function listAudit(db: Db, actor: Actor, q: Record<string, string>)
   if (q.objectType) query = query.where('object_type', '=', q.objectType);
   if (q.objectId) query = query.where('object_id', '=', q.objectId);
   if (q.action) query = query.where('action', '=', q.action);
-  return query.orderBy('seq', 'desc').limit(size).offset(offset).execute();
+  const rows = await query.orderBy('seq', 'desc').limit(size).offset(offset).execute();
+  return rows.map((r) => ({ ...r, before: viewAuditPayload(r.before), after: viewAuditPayload(r.after), reason: viewText(NOBODY, r.reason) }));
 }
 
 export async function listLoginLog(db: Db, actor: Actor, q: Record<string, string>) {

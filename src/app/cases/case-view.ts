@@ -10,6 +10,7 @@ import { regionPath } from '../../store/regions.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { can } from '../authz.ts';
+import { viewerOf, viewJson, viewText, type Viewer } from '../privacy.ts';
 import { countedMemberIds } from './case-facts.ts';
 
 /** Deadline as shown to users: due date, days left or overdue, clause. */
@@ -27,7 +28,8 @@ export function deadlineView(d: { id: number; kind: string; clause: string; open
   };
 }
 
-export function caseSummary(c: CaseRow) {
+/** A case's own fields; its free text (lead note, ticket reference, reasons) as the viewer may see it. */
+export function caseSummary(c: CaseRow, viewer: Viewer) {
   const kind = c.kind as CaseKind;
   return {
     id: c.id,
@@ -37,9 +39,9 @@ export function caseSummary(c: CaseRow) {
     regionCode: c.region_code,
     source: c.source,
     sourceName: LEAD_SOURCE_NAMES[c.source as keyof typeof LEAD_SOURCE_NAMES] ?? c.source,
-    sourceRef: c.source_ref,
+    sourceRef: viewText(viewer, c.source_ref),
     leadOn: c.lead_on,
-    leadNote: c.lead_note,
+    leadNote: viewText(viewer, c.lead_note),
     state: c.state,
     stateName: stateName(kind, c.state),
     greenChannel: c.green_channel,
@@ -48,13 +50,16 @@ export function caseSummary(c: CaseRow) {
     categoryName: c.category ? CATEGORY_NAMES[c.category as keyof typeof CATEGORY_NAMES] : null,
     decidedOn: c.decided_on,
     outcome: c.outcome,
-    outcomeReason: c.outcome_reason,
+    outcomeReason: viewText(viewer, c.outcome_reason),
     previousCaseId: c.previous_case_id,
     version: c.version,
   };
 }
 
-/** The case page: timeline (who, when, what), consents, stored assessments, deadlines, next steps. */
+/**
+ * The case page: timeline (who, when, what), consents, stored assessments, deadlines, next steps.
+ * Every free text in it (step data, findings, notes, notifications) as the actor may see it (SEC-3).
+ */
 export async function caseView(db: Db, actor: Actor, c: CaseRow, today: string) {
   const kind = c.kind as CaseKind;
   const machine = machineFor(kind);
@@ -74,12 +79,13 @@ export async function caseView(db: Db, actor: Actor, c: CaseRow, today: string) 
   const signed = new Map(consents.map((k) => [Number(k.member_id), k]));
   const nameOf = new Map(members.map((m) => [m.id, m.name]));
   const canStep = can(actor, 'case:step', c.region_code);
+  const viewer = viewerOf(actor, c.region_code);
   return {
-    ...caseSummary(c),
+    ...caseSummary(c, viewer),
     household: {
       id: h!.id,
       headName: members.find((m) => m.relation === 'head')?.name ?? null,
-      villageGroup: h!.village_group,
+      villageGroup: viewText(viewer, h!.village_group),
       regionPath: path.map((r) => r.name).join(' '),
       formerlyPoor: h!.formerly_poor,
       monitoringStatus: h!.monitoring_status,
@@ -97,8 +103,8 @@ export async function caseView(db: Db, actor: Actor, c: CaseRow, today: string) 
       occurredOn: s.occurred_on,
       actorName: s.actor_name,
       actorRole: s.actor_role,
-      reason: s.reason,
-      data: s.data,
+      reason: viewText(viewer, s.reason),
+      data: viewJson(viewer, s.data),
       recordedAt: s.recorded_at,
     })),
     consents: members
@@ -111,7 +117,7 @@ export async function caseView(db: Db, actor: Actor, c: CaseRow, today: string) 
           counted: counted.has(m.id),
           signedOn: k?.signed_on ?? null,
           delegateName: k?.delegate_member_id ? nameOf.get(Number(k.delegate_member_id)) ?? null : null,
-          delegationNote: k?.delegation_note ?? null,
+          delegationNote: viewText(viewer, k?.delegation_note ?? null),
         };
       }),
     assessments: assessments.map((a) => ({
@@ -119,10 +125,10 @@ export async function caseView(db: Db, actor: Actor, c: CaseRow, today: string) 
     })),
     deadlines: deadlines.map((d) => deadlineView(d, today)),
     comparisons: comparisons.map((k) => ({
-      id: k.id, requestedOn: k.requested_on, status: k.status, result: k.result, findings: k.findings,
+      id: k.id, requestedOn: k.requested_on, status: k.status, result: k.result, findings: viewText(viewer, k.findings),
       completedOn: k.completed_on, reliesOnId: k.relies_on_id, version: k.version,
     })),
-    notifications: notifications.map((n) => ({ event: n.event, channel: n.channel, content: n.content, notifiedOn: n.notified_on })),
+    notifications: notifications.map((n) => ({ event: n.event, channel: n.channel, content: viewText(viewer, n.content), notifiedOn: n.notified_on })),
     availableSteps: canStep && !c.outcome ? availableSteps(machine, c.state, actor.role) : [],
   };
 }

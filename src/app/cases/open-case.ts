@@ -7,10 +7,10 @@ import { nextRoles, type CaseKind } from '../../domain/workflow.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { findCase, lastClosedCaseOf, openCaseOf } from '../../store/cases.ts';
 import { openDeadline } from '../../store/deadlines.ts';
-import { memberByIdNumber, type HouseholdRow } from '../../store/households.ts';
+import { findHousehold, memberByIdNumber, type HouseholdRow } from '../../store/households.ts';
 import { inTransaction, type Db, type Tx } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
-import { authorize } from '../authz.ts';
+import { authorize, scopePattern } from '../authz.ts';
 import { AppError, conflict, invalid, notFound, unprocessable } from '../errors.ts';
 import { loadScopedHousehold } from '../households/get-household.ts';
 import { caseView } from './case-view.ts';
@@ -111,7 +111,11 @@ async function householdOf(db: Db, actor: Actor, o: Record<string, unknown>): Pr
     return loadScopedHousehold(db, actor, o.householdId);
   }
   // A department knows the person, not our household number (its warning carries an ID number).
+  // A number registered outside the actor's region is answered as an unknown one, so a lead
+  // cannot be used to learn where a person is registered (SEC-3).
+  // The scoped lookup runs for an unknown number too (id 0 matches nothing): the same queries either way.
   const m = await memberByIdNumber(db, o.idNumber as string);
-  if (!m) throw notFound('未找到该身份证号对应的农户，请先由村级登记');
-  return loadScopedHousehold(db, actor, m.household_id);
+  const h = await findHousehold(db, m?.household_id ?? 0, scopePattern(actor));
+  if (!h) throw notFound('未找到该身份证号对应的农户，请先由村级登记');
+  return h;
 }

@@ -11,6 +11,13 @@ import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { invalid, notFound, stale, unprocessable } from '../errors.ts';
 import { loadScopedHousehold } from '../households/get-household.ts';
+import { NOBODY, viewerOf, viewText, type Viewer } from '../privacy.ts';
+
+/** A record as the viewer may see it: its note and void reason are free text (SEC-3). */
+function shownRecord(kind: RecordKind, r: Record<string, any>, viewer: Viewer) {
+  const view = recordView(kind, r);
+  return { ...view, note: viewText(viewer, view.note), voidReason: viewText(viewer, view.voidReason) };
+}
 
 async function writableHousehold(db: Db, actor: Actor, householdId: number) {
   authorize(actor, 'household:write');
@@ -35,10 +42,11 @@ function checkRiskDates(c: Check, kind: RecordKind, r: Record<string, any>) {
 /** All income, claim, expenditure and risk records of a household (read permission). */
 export async function listRecords(db: Db, actor: Actor, householdId: number) {
   authorize(actor, 'household:read');
-  await loadScopedHousehold(db, actor, householdId);
+  const h = await loadScopedHousehold(db, actor, householdId);
+  const viewer = viewerOf(actor, h.region_code);
   const out: Record<string, unknown[]> = {};
   for (const kind of ['incomes', 'claims', 'expenses', 'risks'] as const)
-    out[kind] = (await recordsOf(db, kind, [householdId], true)).map((r) => recordView(kind, r));
+    out[kind] = (await recordsOf(db, kind, [householdId], true)).map((r) => shownRecord(kind, r, viewer));
   return out;
 }
 
@@ -55,8 +63,8 @@ export async function addRecord(db: Db, actor: Actor, kind: RecordKind, househol
       .values({ ...(cols as any), household_id: householdId, county_code: h.county_code })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const view = recordView(kind, row);
-    await appendAudit(trx, { actor, action: `${kind}.create`, objectType: 'household', objectId: householdId, countyCode: h.county_code, after: view });
+    const view = shownRecord(kind, row, viewerOf(actor, h.region_code));
+    await appendAudit(trx, { actor, action: `${kind}.create`, objectType: 'household', objectId: householdId, countyCode: h.county_code, after: shownRecord(kind, row, NOBODY) });
     // Q39: a new risk of a household whose risk was eliminated starts a new identification case.
     if (kind === 'risks' && h.monitoring_status === 'eliminated' && !(row as Record<string, unknown>).resolved && !(await openCaseOf(trx, householdId, 'identification'))) {
       const caseId = await insertCase(trx, actor, h, { kind: 'identification', source: 'new_risk', leadOn: ((row as Record<string, unknown>).found_on as string | null) ?? today, leadNote: '风险消除后出现新的风险（Q39）' });
@@ -91,12 +99,11 @@ export async function updateRecord(db: Db, actor: Actor, kind: RecordKind, house
       .returningAll()
       .executeTakeFirst();
     if (!row) throw stale();
-    const view = recordView(kind, row);
     await appendAudit(trx, {
       actor, action: `${kind}.update`, objectType: 'household', objectId: householdId, countyCode: h.county_code,
-      before: recordView(kind, current), after: view, reason: typeof o.reason === 'string' ? o.reason : null,
+      before: shownRecord(kind, current, NOBODY), after: shownRecord(kind, row, NOBODY), reason: typeof o.reason === 'string' ? o.reason : null,
     });
-    return view;
+    return shownRecord(kind, row, viewerOf(actor, h.region_code));
   });
 }
 
@@ -122,8 +129,8 @@ export async function voidRecord(db: Db, actor: Actor, kind: RecordKind, househo
     if (!row) throw stale();
     await appendAudit(trx, {
       actor, action: `${kind}.void`, objectType: 'household', objectId: householdId, countyCode: h.county_code,
-      before: recordView(kind, current), reason,
+      before: shownRecord(kind, current, NOBODY), reason,
     });
-    return recordView(kind, row);
+    return shownRecord(kind, row, viewerOf(actor, h.region_code));
   });
 }

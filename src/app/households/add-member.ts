@@ -9,6 +9,7 @@ import { authorize } from '../authz.ts';
 import { invalid } from '../errors.ts';
 import { checkIdNumbersFree } from './create-household.ts';
 import { loadScopedHousehold } from './get-household.ts';
+import { viewerOf } from '../privacy.ts';
 import { memberAuditView, memberView, MEMBER_COLUMNS, toColumns } from './views.ts';
 
 /** Adds a member to a registered household (REG-2). */
@@ -18,7 +19,7 @@ export async function addMember(db: Db, actor: Actor, householdId: number, raw: 
   authorize(actor, 'household:write', h.region_code);
   const c = new Check();
   const m = checkMember(c, '', raw);
-  await checkIdNumbersFree(db, c, [['idNumber', m.idNumber]]);
+  await checkIdNumbersFree(db, c, [['idNumber', m.idNumber]], { actor, regionCode: h.region_code, householdId });
   if (m.relation === 'head' && (await householdMembers(db, householdId)).some((x) => x.relation === 'head'))
     c.fail('relation', '该户已有户主');
   if (!c.ok) throw invalid(c.errors);
@@ -32,6 +33,6 @@ export async function addMember(db: Db, actor: Actor, householdId: number, raw: 
       actor, action: 'member.create', objectType: 'member', objectId: row.id, countyCode: h.county_code,
       after: memberAuditView(row),
     });
-    return memberView(row, false);
+    return memberView(row, viewerOf(actor, h.region_code));
   });
 }

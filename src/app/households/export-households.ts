@@ -6,6 +6,7 @@ import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { householdFilter, type ListQuery } from './list-households.ts';
 import { maskIdNumber } from '../../domain/masking.ts';
+import { viewerOf, viewText } from '../privacy.ts';
 
 const STATUS_NAMES: Record<string, string> = { none: '非监测对象', monitored: '监测对象（未消除风险）', eliminated: '风险已消除' };
 const CATEGORY_NAMES: Record<string, string> = {
@@ -41,7 +42,7 @@ export async function exportHouseholds(db: Db, actor: Actor, query: ListQuery): 
     const { items } = await queryHouseholds(db, { ...f, offset });
     for (const r of items)
       ws.addRow({
-        id: r.id, region: r.region_name, group: r.village_group ?? '', head: r.head_name ?? '',
+        id: r.id, region: r.region_name, group: viewText(viewerOf(actor, r.region_code), r.village_group) ?? '', head: r.head_name ?? '',
         idNumber: r.head_id_number ? maskIdNumber(r.head_id_number) : '', members: r.member_count,
         kind: r.formerly_poor ? '脱贫户' : '一般农户', status: STATUS_NAMES[r.monitoring_status] ?? r.monitoring_status,
         category: r.monitoring_category ? CATEGORY_NAMES[r.monitoring_category] : '', identifiedOn: r.identified_on ?? '',

@@ -5,6 +5,7 @@ import { inTransaction, type Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize, can, scopePattern } from '../authz.ts';
 import { forbidden, notFound } from '../errors.ts';
+import { viewerOf } from '../privacy.ts';
 import { householdView, memberView } from './views.ts';
 
 /**
@@ -32,10 +33,11 @@ export async function getHousehold(db: Db, actor: Actor, id: number, opts: { rev
         reason: '查看身份证号、电话、银行账号、健康状况',
       }),
     );
+  const viewer = viewerOf(actor, h.region_code, { reveal: opts.reveal });
   return {
-    ...householdView(h),
+    ...householdView(h, viewer),
     regionPath: await regionPath(db, h.region_code),
-    members: members.map((m) => memberView(m, !!opts.reveal)),
+    members: members.map((m) => memberView(m, viewer)),
     sensitiveRevealed: !!opts.reveal,
     canRevealSensitive: can(actor, 'household:read_sensitive', h.region_code),
     canEdit: can(actor, 'household:write', h.region_code),

@@ -7,6 +7,7 @@ import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { AppError, invalid } from '../errors.ts';
+import { viewerOf, viewText } from '../privacy.ts';
 
 export interface ListQuery {
   regionCode?: string;
@@ -46,7 +47,7 @@ export function householdFilter(actor: Actor, query: ListQuery, maxPageSize = 10
   };
 }
 
-/** Household list of the actor's subtree; ID numbers always masked in lists (SEC-3). */
+/** Household list of the actor's subtree; ID numbers always masked in lists, free text as the actor may see it (SEC-3). */
 export async function listHouseholds(db: Db, actor: Actor, query: ListQuery) {
   authorize(actor, 'household:read');
   const f = householdFilter(actor, query);
@@ -59,7 +60,7 @@ export async function listHouseholds(db: Db, actor: Actor, query: ListQuery) {
       id: r.id,
       regionCode: r.region_code,
       regionName: r.region_name,
-      villageGroup: r.village_group,
+      villageGroup: viewText(viewerOf(actor, r.region_code), r.village_group),
       headName: r.head_name,
       headIdNumber: r.head_id_number ? maskIdNumber(r.head_id_number) : null,
       memberCount: r.member_count,

@@ -9,7 +9,8 @@ import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { invalid, stale } from '../errors.ts';
 import { loadScopedHousehold } from './get-household.ts';
-import { HOUSEHOLD_COLUMNS, householdView, toColumns } from './views.ts';
+import { viewerOf } from '../privacy.ts';
+import { HOUSEHOLD_COLUMNS, householdAuditView, householdView, toColumns } from './views.ts';
 
 /** Edits household fields. `version` must match the stored one, else 409 (optimistic concurrency). */
 export async function updateHousehold(db: Db, actor: Actor, id: number, raw: unknown) {
@@ -20,7 +21,7 @@ export async function updateHousehold(db: Db, actor: Actor, id: number, raw: unk
   const patch = checkHousehold(c, '', raw, true);
   const o = raw as Record<string, unknown>;
   const version = c.integer('version', o?.version, { required: true, min: 1 });
-  const merged = { ...householdView(current), ...patch };
+  const merged = { ...householdAuditView(current), ...patch };
   if (merged.responsibilityBasis !== 'registration' && !merged.responsibilityReason)
     c.fail('responsibilityReason', '由常住地或迁入地负责时须填写原因（Q19）');
   if (!merged.fallbackSince !== !merged.fallbackBasis)
@@ -43,8 +44,8 @@ export async function updateHousehold(db: Db, actor: Actor, id: number, raw: unk
     const saved = (await findHousehold(trx, id))!;
     await appendAudit(trx, {
       actor, action: 'household.update', objectType: 'household', objectId: id, countyCode: saved.county_code,
-      before: householdView(current), after: householdView(saved), reason: typeof o.reason === 'string' ? o.reason : null,
+      before: householdAuditView(current), after: householdAuditView(saved), reason: typeof o.reason === 'string' ? o.reason : null,
     });
-    return householdView(saved);
+    return householdView(saved, viewerOf(actor, saved.region_code));
   });
 }

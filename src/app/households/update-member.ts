@@ -8,6 +8,7 @@ import { authorize } from '../authz.ts';
 import { invalid, notFound, stale } from '../errors.ts';
 import { checkIdNumbersFree } from './create-household.ts';
 import { loadScopedHousehold } from './get-household.ts';
+import { viewerOf } from '../privacy.ts';
 import { memberAuditView, memberView, MEMBER_COLUMNS, toColumns } from './views.ts';
 
 /** Edits a member; `version` guards against lost updates (409). */
@@ -25,7 +26,7 @@ export async function updateMember(db: Db, actor: Actor, householdId: number, me
     : o;
   const patch = checkMember(c, '', withContext, true);
   const version = c.integer('version', o.version, { required: true, min: 1 });
-  if (patch.idNumber && patch.idNumber !== current.id_number) await checkIdNumbersFree(db, c, [['idNumber', patch.idNumber]], memberId);
+  if (patch.idNumber && patch.idNumber !== current.id_number) await checkIdNumbersFree(db, c, [['idNumber', patch.idNumber]], { actor, regionCode: h.region_code, householdId, exceptMemberId: memberId });
   if (!c.ok) throw invalid(c.errors);
   return inTransaction(db, async (trx) => {
     const saved = await trx
@@ -40,6 +41,6 @@ export async function updateMember(db: Db, actor: Actor, householdId: number, me
       actor, action: 'member.update', objectType: 'member', objectId: memberId, countyCode: h.county_code,
       before: memberAuditView(current), after: memberAuditView(saved), reason: typeof o.reason === 'string' ? o.reason : null,
     });
-    return memberView(saved, false);
+    return memberView(saved, viewerOf(actor, h.region_code));
   });
 }

@@ -1,8 +1,14 @@
-import { maskBankAccount, maskIdNumber, maskPhone, MASKED_HEALTH } from '../../domain/masking.ts';
+import { birthDateView, maskBankAccount, maskIdNumber, maskPhone, MASKED_HEALTH } from '../../domain/masking.ts';
 import type { HouseholdRow, MemberRow } from '../../store/households.ts';
+import { NOBODY, seesHealthRecord, viewText, type Viewer } from '../privacy.ts';
 
-/** API shapes of the registry. Sensitive fields are masked here, on the server (SEC-3). */
-export function memberView(m: MemberRow, reveal: boolean) {
+/**
+ * API shapes of the registry. Sensitive fields are masked here, on the server, as the viewer
+ * may see them (SEC-3): the birth date with the ID number (its 8 hidden digits), free text by
+ * the same rules.
+ */
+export function memberView(m: MemberRow, viewer: Viewer) {
+  const reveal = viewer.identifiers;
   return {
     id: m.id,
     householdId: m.household_id,
@@ -10,23 +16,23 @@ export function memberView(m: MemberRow, reveal: boolean) {
     idNumber: reveal ? m.id_number : maskIdNumber(m.id_number),
     relation: m.relation,
     sex: m.sex,
-    birthDate: m.birth_date,
+    ...birthDateView(m.birth_date, reveal),
     registration: m.registration,
     urbanGuarantees: m.urban_guarantees,
     livesTogether: m.lives_together,
     laborAbility: m.labor_ability,
-    health: reveal ? m.health : MASKED_HEALTH,
-    disabilityGrade: reveal ? m.disability_grade : null,
+    health: seesHealthRecord(viewer) ? m.health : MASKED_HEALTH,
+    disabilityGrade: seesHealthRecord(viewer) ? m.disability_grade : null,
     schooling: m.schooling,
     employment: m.employment,
     phone: m.phone == null ? null : reveal ? m.phone : maskPhone(m.phone),
     bankAccount: m.bank_account == null ? null : reveal ? m.bank_account : maskBankAccount(m.bank_account),
-    supportNote: m.support_note,
+    supportNote: viewText(viewer, m.support_note),
     version: m.version,
   };
 }
 
-export function householdView(h: HouseholdRow) {
+export function householdView(h: HouseholdRow, viewer: Viewer) {
   return {
     id: h.id,
     countyCode: h.county_code,
@@ -34,9 +40,9 @@ export function householdView(h: HouseholdRow) {
     registrationRegionCode: h.registration_region_code,
     residenceRegionCode: h.residence_region_code,
     responsibilityBasis: h.responsibility_basis,
-    responsibilityReason: h.responsibility_reason,
-    villageGroup: h.village_group,
-    address: h.address,
+    responsibilityReason: viewText(viewer, h.responsibility_reason),
+    villageGroup: viewText(viewer, h.village_group),
+    address: viewText(viewer, h.address),
     formerlyPoor: h.formerly_poor,
     povertyExitYear: h.poverty_exit_year,
     dibaoSince: h.dibao_since,
@@ -54,7 +60,9 @@ export function householdView(h: HouseholdRow) {
 }
 
 /** What an audit entry keeps of a member: masked, so the audit log is no copy of sensitive data. */
-export const memberAuditView = (m: MemberRow) => memberView(m, false);
+export const memberAuditView = (m: MemberRow) => memberView(m, NOBODY);
+/** What an audit entry keeps of a household: its free text masked likewise. */
+export const householdAuditView = (h: HouseholdRow) => householdView(h, NOBODY);
 
 /** Column names (camelCase API) → table columns, for the fields a household edit may set. */
 export const HOUSEHOLD_COLUMNS = {

@@ -6,6 +6,7 @@ import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { invalid } from '../errors.ts';
 import { householdFilter } from '../households/list-households.ts';
+import { viewerOf } from '../privacy.ts';
 import { memberChangeView } from './views.ts';
 
 export interface MemberChangeListQuery {
@@ -35,5 +36,5 @@ export async function listMemberChanges(db: Db, actor: Actor, query: MemberChang
     limit: f.limit,
     offset: f.offset,
   });
-  return { page: f.page, pageSize: f.pageSize, total, items: items.map((r) => memberChangeView(r)) };
+  return { page: f.page, pageSize: f.pageSize, total, items: items.map((r) => memberChangeView(r, viewerOf(actor, r.region_code))) };
 }

@@ -12,6 +12,7 @@ import { invalid, unprocessable } from '../errors.ts';
 import { checkIdNumbersFree } from '../households/create-household.ts';
 import { loadScopedHousehold } from '../households/get-household.ts';
 import { memberAuditView, MEMBER_COLUMNS, toColumns } from '../households/views.ts';
+import { NOBODY, viewerOf } from '../privacy.ts';
 import { memberChangeView } from './views.ts';
 
 /**
@@ -28,7 +29,7 @@ export async function recordMemberChange(db: Db, actor: Actor, householdId: numb
   const input = checkMemberChange(c, raw, today);
   const m = input.member;
   if (input.direction === 'increase' && m) {
-    await checkIdNumbersFree(db, c, [['member.idNumber', m.idNumber]]);
+    await checkIdNumbersFree(db, c, [['member.idNumber', m.idNumber]], { actor, regionCode: h.region_code, householdId });
     if (m.relation === 'head' && (await householdMembers(db, householdId)).some((x) => x.relation === 'head'))
       c.fail('member.relation', '该户已有户主');
   }
@@ -73,11 +74,11 @@ export async function recordMemberChange(db: Db, actor: Actor, householdId: numb
       }))
       .returningAll()
       .executeTakeFirstOrThrow();
-    const view = memberChangeView(row);
     await appendAudit(trx, {
       actor, action: `member_change.${input.direction}`, objectType: 'household', objectId: householdId, countyCode: h.county_code,
-      before: leaving ? memberAuditView(leaving) : null, after: { change: view, member: memberAuditView(person) }, reason: input.note ?? null,
+      before: leaving ? memberAuditView(leaving) : null, after: { change: memberChangeView(row, NOBODY), member: memberAuditView(person) },
+      reason: input.note ?? null,
     });
-    return view;
+    return memberChangeView(row, viewerOf(actor, h.region_code));
   });
 }

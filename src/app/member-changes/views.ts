@@ -1,8 +1,15 @@
-import { maskIdNumber } from '../../domain/masking.ts';
+import { birthDateView, maskIdNumber } from '../../domain/masking.ts';
 import type { MemberChangeRow } from '../../store/member-changes.ts';
+import { viewText, type Viewer } from '../privacy.ts';
 
-/** API shape of a member change (人口自然变更采集表); the ID number is always masked here (SEC-3). */
-export function memberChangeView(r: MemberChangeRow & { region_name?: string | null }) {
+/**
+ * API shape of a member change (人口自然变更采集表). The ID number is always masked here, so the
+ * birth date is too (SEC-3) — and so are the dates of a birth, which are the birth date (event)
+ * and a fixed 3 months after it (due date): the year stays, `overdue` says whether it was late.
+ */
+export function memberChangeView(r: MemberChangeRow & { region_name?: string | null }, viewer: Viewer) {
+  const birth = birthDateView(r.birth_date, false);
+  const bornThen = r.reason === 'birth' || r.event_on === r.birth_date;
   return {
     id: r.id,
     householdId: r.household_id,
@@ -12,17 +19,18 @@ export function memberChangeView(r: MemberChangeRow & { region_name?: string | n
     direction: r.direction,
     reason: r.reason,
     evidenceType: r.evidence_type,
-    evidenceRef: r.evidence_ref,
-    eventDate: r.event_on,
+    evidenceRef: viewText(viewer, r.evidence_ref),
+    eventDate: bornThen ? null : r.event_on,
+    eventYear: Number(r.event_on.slice(0, 4)),
     recordedOn: r.recorded_on,
-    dueOn: r.due_on,
+    dueOn: bornThen ? null : r.due_on,
     overdue: r.overdue,
     name: r.name,
     idNumber: maskIdNumber(r.id_number),
     sex: r.sex,
-    birthDate: r.birth_date,
+    ...birth,
     relation: r.relation,
-    note: r.note,
+    note: viewText(viewer, r.note),
     recordedBy: r.recorded_by_name,
     version: r.version,
   };

@@ -7,6 +7,7 @@ import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { invalid, notFound, stale, unprocessable } from '../errors.ts';
 import { loadScopedHousehold } from '../households/get-household.ts';
+import { NOBODY, viewerOf } from '../privacy.ts';
 import { yearlyUpdateView } from './views.ts';
 
 /**
@@ -36,8 +37,8 @@ export async function completeYearlyUpdate(db: Db, actor: Actor, householdId: nu
     if (!saved) throw stale();
     await appendAudit(trx, {
       actor, action: 'yearly_update.done', objectType: 'household', objectId: householdId, countyCode: h.county_code,
-      before: yearlyUpdateView(current), after: yearlyUpdateView(saved), reason: note,
+      before: yearlyUpdateView(current, NOBODY), after: yearlyUpdateView(saved, NOBODY), reason: note,
     });
-    return yearlyUpdateView(saved);
+    return yearlyUpdateView(saved, viewerOf(actor, h.region_code));
   });
 }

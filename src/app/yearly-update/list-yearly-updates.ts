@@ -6,6 +6,7 @@ import type { Actor } from '../actor.ts';
 import { authorize, can } from '../authz.ts';
 import { invalid } from '../errors.ts';
 import { householdFilter } from '../households/list-households.ts';
+import { viewerOf } from '../privacy.ts';
 import { yearlyUpdateView } from './views.ts';
 
 export interface YearlyUpdateListQuery {
@@ -31,6 +32,6 @@ export async function listYearlyUpdates(db: Db, actor: Actor, query: YearlyUpdat
   return {
     year, page: f.page, pageSize: f.pageSize, total, counts,
     canOpen: can(actor, 'yearly_update:open'), canComplete: can(actor, 'yearly_update:write'),
-    items: items.map((u) => yearlyUpdateView(u)),
+    items: items.map((u) => yearlyUpdateView(u, viewerOf(actor, u.region_code))),
   };
 }

@@ -1,8 +1,10 @@
 import type { YearlyUpdateRow } from '../../store/yearly-updates.ts';
+import { viewText, type Viewer } from '../privacy.ts';
 
-/** API shape of one household's yearly basic-information update task (REG-6). */
+/** API shape of one household's yearly basic-information update task (REG-6); its note as the viewer may see it. */
 export function yearlyUpdateView(
   u: YearlyUpdateRow & { region_name?: string | null; head_name?: string | null; monitoring_status?: string; monitoring_category?: string | null; eliminated_on?: string | null },
+  viewer: Viewer,
 ) {
   return {
     id: u.id,
@@ -18,7 +20,7 @@ export function yearlyUpdateView(
     openedOn: u.opened_on,
     doneOn: u.done_on,
     doneBy: u.done_by_name,
-    note: u.note,
+    note: viewText(viewer, u.note),
     version: u.version,
   };
 }

@@ -11,14 +11,14 @@ import {
   ASSESSMENT_FLAG, ASSESSMENT_KIND, ASSESSMENT_RULE, CLAIM_STATUS, CLAIM_TYPE, COMPLIANT_EXPENSE_TYPES, ELIMINATION_CHECK, EXPENSE_TYPE,
   INCOME_TYPE, label, MONITORING_CATEGORY, RECOMMENDATION, RECOMMENDATION_COLOR, RISK_TYPE, UNCOUNTED_MEMBER_RULES, yuan,
 } from '../labels.ts';
-import type { AssessmentCheck, AssessmentExplanation, AssessmentInput, AssessmentReason, AssessmentResult, HouseholdDetail } from '../types.ts';
+import type { AssessmentCheck, AssessmentExplanation, AssessmentReason, AssessmentResult, HouseholdDetail } from '../types.ts';
 
 /** Query key prefix of household assessments; record changes invalidate `[ASSESSMENT_QUERY, householdId]`. */
 export const ASSESSMENT_QUERY = 'household-assessment';
 
 type Kind = 'identification' | 'elimination';
 type Window = AssessmentResult['window'];
-type HouseholdInput = AssessmentInput['household'];
+type HouseholdInput = AssessmentExplanation['input']['household'];
 
 const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
 /** Months from `YYYY-MM` to `YYYY-MM`, both included. */

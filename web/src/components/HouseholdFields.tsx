@@ -4,10 +4,13 @@ import { RegionCascader } from './RegionCascader.tsx';
 
 /**
  * Household fields (REG-1, REG-4). `prefix` is the name path the fields sit under
- * (['household'] on the registration form, [] on the edit form).
+ * (['household'] on the registration form, [] on the edit form). `maskedFields` are shown
+ * with masked numbers (SEC-3) and cannot be edited here, or the masks would be saved.
  */
-export function HouseholdFields({ prefix = [] as string[], lockRegion = false }: { prefix?: string[]; lockRegion?: boolean }) {
+export function HouseholdFields({ prefix = [] as string[], lockRegion = false, maskedFields = [] as string[] }: { prefix?: string[]; lockRegion?: boolean; maskedFields?: string[] }) {
   const n = (f: string) => [...prefix, f];
+  const masked = (f: string) => maskedFields.includes(f) ? { disabled: true } : {};
+  const maskedHelp = (f: string) => (maskedFields.includes(f) ? { extra: '含脱敏内容：请在农户详情页“查看敏感信息”后再编辑' } : {});
   const form = Form.useFormInstance();
   const formerlyPoor = Form.useWatch(n('formerlyPoor'), form);
   const basis = Form.useWatch(n('responsibilityBasis'), form);
@@ -24,13 +27,13 @@ export function HouseholdFields({ prefix = [] as string[], lockRegion = false }:
         </Form.Item>
       </Col>
       <Col xs={12} md={6}>
-        <Form.Item name={n('villageGroup')} label="村民小组">
-          <Input placeholder="如：第三组" maxLength={50} />
+        <Form.Item name={n('villageGroup')} label="村民小组" {...maskedHelp('villageGroup')}>
+          <Input placeholder="如：第三组" maxLength={50} {...masked('villageGroup')} />
         </Form.Item>
       </Col>
       <Col xs={12} md={6}>
-        <Form.Item name={n('address')} label="住址">
-          <Input placeholder="门牌号等" maxLength={200} />
+        <Form.Item name={n('address')} label="住址" {...maskedHelp('address')}>
+          <Input placeholder="门牌号等" maxLength={200} {...masked('address')} />
         </Form.Item>
       </Col>
       <Col xs={24} md={12}>
@@ -87,8 +90,9 @@ export function HouseholdFields({ prefix = [] as string[], lockRegion = false }:
             name={n('responsibilityReason')}
             label="由常住地/迁入地负责的原因"
             rules={[{ required: true, message: '请填写原因（Q19）' }]}
+            {...maskedHelp('responsibilityReason')}
           >
-            <Input.TextArea rows={2} maxLength={500} />
+            <Input.TextArea rows={2} maxLength={500} {...masked('responsibilityReason')} />
           </Form.Item>
         )}
       </Col>

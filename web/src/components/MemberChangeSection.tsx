@@ -27,7 +27,7 @@ interface ChangeFormValues {
 /** Late recording: more than 3 months after the event (Q20). The server decides; this is a hint. */
 export function OverdueTag({ change }: { change: Pick<MemberChange, 'overdue' | 'dueOn'> }) {
   return change.overdue ? (
-    <Tooltip title={`应于 ${change.dueOn} 前登记（变更发生之日起3个月内，Q20）`}>
+    <Tooltip title={change.dueOn ? `应于 ${change.dueOn} 前登记（变更发生之日起3个月内，Q20）` : '变更发生之日起3个月内未登记（Q20）'}>
       <Tag color="red" data-testid="overdue-tag">逾期登记</Tag>
     </Tooltip>
   ) : (
@@ -41,7 +41,11 @@ export const memberChangeColumns: TableColumnsType<MemberChange> = [
   { title: '姓名', dataIndex: 'name', width: 90 },
   { title: '与户主关系', dataIndex: 'relation', width: 100, render: (v) => label(RELATION, v) },
   { title: '身份证号', dataIndex: 'idNumber', width: 180, render: (v) => <span className="jb-mono">{v}</span> },
-  { title: '变更日期', dataIndex: 'eventDate', width: 110 },
+  // A birth's date is the newborn's birth date: masked like it, the year only.
+  {
+    title: '变更日期', dataIndex: 'eventDate', width: 110,
+    render: (v: string | null, r) => v ?? <Tooltip title="出生日期即身份证号中隐去的部分，不予显示">{r.eventYear}年</Tooltip>,
+  },
   { title: '登记日期', dataIndex: 'recordedOn', width: 110 },
   { title: '登记时限', key: 'due', width: 100, render: (_, r) => <OverdueTag change={r} /> },
   {

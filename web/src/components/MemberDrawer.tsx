@@ -29,6 +29,8 @@ export function MemberDrawer({
   const [stale, setStale] = useState(false);
   const [busy, setBusy] = useState(false);
   const locked = !!member && !revealed;
+  // A note shown with masked numbers would be saved masked: edit it on the revealed view.
+  const noteLocked = locked && /\*{3,}/.test(member?.supportNote ?? '');
 
   useEffect(() => {
     if (!open) return;
@@ -48,6 +50,7 @@ export function MemberDrawer({
         const patch: Record<string, unknown> = {};
         for (const [k, val] of Object.entries(payload)) {
           if (locked && SENSITIVE.includes(k)) continue;
+          if (noteLocked && k === 'supportNote') continue;
           if (JSON.stringify(val) !== JSON.stringify((before as Record<string, unknown>)[k])) patch[k] = val;
         }
         if ('health' in patch || 'disabilityGrade' in patch) {
@@ -105,7 +108,7 @@ export function MemberDrawer({
       )}
       {locked && <Alert type="info" showIcon style={{ marginBottom: 16 }} title="身份证号、电话、银行账号和健康状况已脱敏显示，查看敏感信息后方可修改。" />}
       <Form form={form} name="member" layout="vertical" onFinish={onFinish}>
-        <MemberFields sensitiveLocked={locked} />
+        <MemberFields sensitiveLocked={locked} noteLocked={noteLocked} />
         {member && (
           <Form.Item name="reason" label="修改原因" extra="记入审计日志">
             <Input maxLength={200} placeholder="如：信息采集更正" />

@@ -7,11 +7,12 @@ const LOCKED_HELP = '点击“查看敏感信息”后方可修改';
 /**
  * One member's fields (REG-2, REG-3). `name` is the relative name prefix for Form.Item (the
  * list field's name inside Form.List, [] in a drawer); `path` is the absolute path for watching.
- * `sensitiveLocked` disables the masked fields (ID number, phone, bank account, health).
+ * `sensitiveLocked` disables the masked fields (ID number, phone, bank account, health);
+ * `noteLocked` the support note, when what is shown of it is masked.
  */
 export function MemberFields({
-  name = [], path = [], sensitiveLocked = false,
-}: { name?: (string | number)[]; path?: (string | number)[]; sensitiveLocked?: boolean }) {
+  name = [], path = [], sensitiveLocked = false, noteLocked = false,
+}: { name?: (string | number)[]; path?: (string | number)[]; sensitiveLocked?: boolean; noteLocked?: boolean }) {
   const n = (f: string) => [...name, f];
   const form = Form.useFormInstance();
   const idNumber = Form.useWatch([...path, 'idNumber'], form);
@@ -99,8 +100,8 @@ export function MemberFields({
         </Form.Item>
       </Col>
       <Col xs={24} md={16}>
-        <Form.Item name={n('supportNote')} label="赡养、抚养情况">
-          <Input.TextArea rows={1} autoSize={{ minRows: 1, maxRows: 4 }} maxLength={1000} placeholder="如：子女是否共同生活、赡养能力和履行情况；离异抚养协议或判决执行情况" />
+        <Form.Item name={n('supportNote')} label="赡养、抚养情况" extra={noteLocked ? `含脱敏内容，${LOCKED_HELP}` : undefined}>
+          <Input.TextArea disabled={noteLocked} rows={1} autoSize={{ minRows: 1, maxRows: 4 }} maxLength={1000} placeholder="如：子女是否共同生活、赡养能力和履行情况；离异抚养协议或判决执行情况" />
         </Form.Item>
       </Col>
     </Row>

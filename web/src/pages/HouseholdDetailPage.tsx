@@ -70,7 +70,11 @@ export default function HouseholdDetailPage() {
     { title: '与户主关系', dataIndex: 'relation', width: 100, render: (v) => label(RELATION, v) },
     { title: '身份证号', dataIndex: 'idNumber', width: 190, render: (v) => <span className="jb-mono">{v}</span> },
     { title: '性别', dataIndex: 'sex', width: 60, render: (v) => label(SEX, v) },
-    { title: '出生日期', dataIndex: 'birthDate', width: 110 },
+    // Beside a masked ID number the server gives the birth year only (the date is the number's hidden digits).
+    {
+      title: h.sensitiveRevealed ? '出生日期' : '出生年份', dataIndex: 'birthDate', width: 110,
+      render: (v: string | null, m) => v ?? `${m.birthYear}年`,
+    },
     { title: '户籍', dataIndex: 'registration', width: 90, render: (v) => label(REGISTRATION, v) },
     { title: '劳动能力', dataIndex: 'laborAbility', width: 120, render: (v) => label(LABOR_ABILITY, v) },
     {
@@ -120,7 +124,7 @@ export default function HouseholdDetailPage() {
               </Button>
             ))}
           {h.canEdit && (
-            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/households/${h.id}/edit`)}>
+            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/households/${h.id}/edit${h.sensitiveRevealed ? '?reveal=1' : ''}`)}>
               编辑
             </Button>
           )}

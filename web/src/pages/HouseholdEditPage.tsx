@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Space } from 'antd';
 import { api, ApiError, type FieldError } from '../api.ts';
@@ -9,13 +9,18 @@ import { PageSpin } from '../App.tsx';
 import { describePath, householdFormValues, householdPayload, type HouseholdFormValues, submitProblems } from '../forms.ts';
 import { useHousehold } from './HouseholdDetailPage.tsx';
 
-/** 编辑农户: PATCH /households/:id with the version read (409 when someone else saved first). */
+/**
+ * 编辑农户: PATCH /households/:id with the fields changed and the version read (409 when someone
+ * else saved first). Only changed fields are sent: free text shown masked (SEC-3) is not written back.
+ */
 export default function HouseholdEditPage() {
   const { id } = useParams();
   const navigate = useNavigate();
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const q = useHousehold(id);
+  // Opened from a revealed detail page: the same (already audited) revealed view, so nothing shows masked.
+  const [params] = useSearchParams();
+  const q = useHousehold(id, params.get('reveal') === '1');
   const [form] = Form.useForm<HouseholdFormValues & { reason?: string }>();
   const [problems, setProblems] = useState<FieldError[] | null>(null);
   const [stale, setStale] = useState(false);
@@ -35,7 +40,9 @@ export default function HouseholdEditPage() {
     setProblems(null);
     setStale(false);
     try {
-      await api.patch(`/households/${h.id}`, { ...householdPayload(v), version: h.version, reason: v.reason || undefined });
+      const before = householdPayload(householdFormValues(h)) as Record<string, unknown>;
+      const changed = Object.entries(householdPayload(v)).filter(([k, val]) => JSON.stringify(val) !== JSON.stringify(before[k]));
+      await api.patch(`/households/${h.id}`, { ...Object.fromEntries(changed), version: h.version, reason: v.reason || undefined });
       message.success('农户信息已保存');
       await qc.invalidateQueries({ queryKey: ['household', id] });
       await qc.invalidateQueries({ queryKey: ['households'] });
@@ -80,7 +87,7 @@ export default function HouseholdEditPage() {
       )}
       <Form form={form} name="edit" layout="vertical" onFinish={onFinish} initialValues={householdFormValues(h)}>
         <Card title="农户信息" style={{ marginBottom: 16 }}>
-          <HouseholdFields />
+          <HouseholdFields maskedFields={(['villageGroup', 'address', 'responsibilityReason'] as const).filter((k) => /\*{3,}/.test(h[k] ?? ''))} />
           <Form.Item name="reason" label="修改原因" extra="记入审计日志">
             <Input maxLength={200} placeholder="如：年度信息更新" />
           </Form.Item>
