@@ -14,6 +14,7 @@ import { createUser } from '../../src/app/users/create-user.ts';
 import { SYSTEM_ACTOR } from '../../src/app/actor.ts';
 import { AppError } from '../../src/app/errors.ts';
 import { passwordProblem, DEFAULT_PASSWORD_POLICY } from '../../src/domain/password-policy.ts';
+import { adminCreate, adminList, adminResetPassword, adminResetTwoFactor, adminUnlock } from '../../src/cli/admin.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { loadRegions } from '../../src/store/regions.ts';
@@ -426,6 +427,59 @@ describe(`authentication [${TEST_DB_KIND}]`, () => {
       expect(c.httpOnly).toBe(true);
       expect(c.sameSite).toBe('Strict');
       expect(c.path).toBe('/');
+    });
+  });
+
+  describe('admin command line (npx jianbang admin …)', () => {
+    const run = async (fn: (print: (l: string) => void) => Promise<void>) => {
+      const lines: string[] = [];
+      await fn((l) => lines.push(l));
+      return lines;
+    };
+    const printedPassword = (lines: string[]) => /一次性密码（仅显示这一次）：(\S+)/.exec(lines.join('\n'))![1]!;
+
+    it('creates the three admin roles only, with a one-time password that must be changed and a second factor bound', async () => {
+      const out = await run((p) => adminCreate(db, { role: 'audit_admin', username: 'auditor2', name: '审计管理员二' }, p));
+      expect(out[0]).toBe('已创建审计管理员账号。');
+      const password = printedPassword(out);
+      const first = await apiLogin('auditor2', password);
+      expect(first.json()).toEqual({ mustChangePassword: true, next: 'change_password' });
+      expect((await apiLogin('auditor2', password)).statusCode).toBe(401);
+      await expect(run((p) => adminCreate(db, { role: 'county', username: 'cli_county', name: 'x' }, p))).rejects.toThrow(/--role 应为 system_admin/);
+      await expect(run((p) => adminCreate(db, { role: 'security_admin', username: 'AUDITOR2', name: 'x' }, p))).rejects.toThrow(/用户名已存在/);
+      const entry = await db.selectFrom('audit_log').select(['actor_name', 'reason']).where('action', '=', 'user.create').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect(entry).toEqual({ actor_name: '服务器命令行', reason: '服务器命令行创建三员账号' });
+    });
+
+    it('rescues a locked-out admin: reset password (lifts the lock), reset the second factor, unlock; lists the admins', async () => {
+      const out = await run((p) => adminCreate(db, { role: 'security_admin', username: 'sec_cli', name: '安全管理员二' }, p));
+      const first = cookieFrom(await apiLogin('sec_cli', printedPassword(out)));
+      const post = (url: string, payload: object = {}) => app.inject({ method: 'POST', url: `${API}${url}`, headers: { cookie: first }, payload });
+      await post('/auth/password', { oldPassword: printedPassword(out), newPassword: 'Sec#Cli2024pw' });
+      const offer = (await post('/auth/two-factor/enrol')).json();
+      expect((await post('/auth/two-factor/confirm', { code: totpCode(offer.secret, clock) })).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++) await apiLogin('sec_cli', 'Wrong#pass000');
+      expect((await apiLogin('sec_cli', 'Sec#Cli2024pw')).statusCode).toBe(423);
+
+      const unlocked = await run((p) => adminUnlock(db, { username: 'sec_cli' }, p, clock));
+      expect(unlocked).toEqual(['已解除 sec_cli 的锁定。']);
+      expect((await apiLogin('sec_cli', 'Sec#Cli2024pw')).json().next).toBe('second_factor');
+      await expect(run((p) => adminUnlock(db, { username: 'sec_cli' }, p, clock))).rejects.toThrow('sec_cli 未被锁定');
+
+      const reset = await run((p) => adminResetTwoFactor(db, { username: 'sec_cli', reason: '手机丢失' }, p));
+      expect(reset[0]).toMatch(/^已重置 sec_cli 的双因素认证，结束其\d+个会话/);
+      expect((await apiLogin('sec_cli', 'Sec#Cli2024pw')).json().next).toBe('enrol_two_factor');
+
+      const again = await run((p) => adminResetPassword(db, { username: 'sec_cli' }, p));
+      expect((await apiLogin('sec_cli', 'Sec#Cli2024pw')).statusCode).toBe(401);
+      expect((await apiLogin('sec_cli', printedPassword(again))).json().next).toBe('change_password');
+      await expect(run((p) => adminResetPassword(db, { username: 'nobody' }, p))).rejects.toThrow('用户 nobody 不存在');
+
+      const list = await run((p) => adminList(db, p, clock));
+      expect(list[0]).toBe('用户名\t角色\t名称\t区划\t状态\t双因素认证');
+      expect(list.find((l) => l.startsWith('sec_cli\t'))).toBe('sec_cli\t安全管理员\t安全管理员二\t江西省\t正常、待改密码\t未绑定');
+      expect(list.some((l) => l.startsWith('admin\t系统管理员'))).toBe(true);
+      expect(list.every((l) => !/\t(县级|村级)/.test(l))).toBe(true);
     });
   });
 });
