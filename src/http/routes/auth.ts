@@ -8,10 +8,7 @@ import { confirmTwoFactorEnrolment } from '../../app/auth/confirm-two-factor-enr
 import { disableTwoFactor } from '../../app/auth/disable-two-factor.ts';
 import { getTwoFactorStatus } from '../../app/auth/get-two-factor-status.ts';
 import { renewRecoveryCodes } from '../../app/auth/renew-recovery-codes.ts';
-import { passwordRule, twoFactorRequired } from '../../domain/password-policy.ts';
-import { ROLE_NAMES, DEPARTMENT_KIND_NAMES, type DepartmentKind } from '../../domain/roles.ts';
-import { getRegion } from '../../store/regions.ts';
-import { readPasswordPolicy } from '../../store/users.ts';
+import { getMe } from '../../app/auth/get-me.ts';
 import { actorOf, SESSION_COOKIE, setSessionCookie } from '../session.ts';
 import { Body, Optional, Text } from '../schemas.ts';
 
@@ -48,20 +45,7 @@ export async function authRoutes(app: FastifyInstance) {
     return { ok: true };
   });
 
-  app.get('/auth/me', { schema: { tags, summary: '当前用户与尚待完成的登录步骤（next）' } }, async (req) => {
-    const a = actorOf(req);
-    const [region, policy] = await Promise.all([getRegion(app.db, a.regionCode), readPasswordPolicy(app.db)]);
-    return {
-      id: a.id, username: a.username, displayName: a.displayName, role: a.role, roleName: ROLE_NAMES[a.role],
-      departmentKind: a.departmentKind, departmentKindName: a.departmentKind ? DEPARTMENT_KIND_NAMES[a.departmentKind as DepartmentKind] : null,
-      regionCode: a.regionCode, regionName: region?.name ?? null, regionLevel: region?.level ?? null,
-      mustChangePassword: a.mustChangePassword,
-      next: a.pending,
-      twoFactorEnabled: a.twoFactorEnabled,
-      twoFactorRequired: twoFactorRequired(policy, a.role),
-      passwordRule: passwordRule(policy),
-    };
-  });
+  app.get('/auth/me', { schema: { tags, summary: '当前用户与尚待完成的登录步骤（next）' } }, (req) => getMe(app.db, actorOf(req)));
 
   app.post(
     '/auth/password',
