@@ -71,7 +71,7 @@ export default function SessionsPage() {
           danger
           open
           onClose={() => setTarget(null)}
-          description={<Space direction="vertical" style={{ marginBottom: 16 }}><span>IP {target.ip ?? '—'}，登录于 {fmtTime(target.signedInAt)}</span></Space>}
+          description={<Space orientation="vertical" style={{ marginBottom: 16 }}><span>IP {target.ip ?? '—'}，登录于 {fmtTime(target.signedInAt)}</span></Space>}
           onSubmit={async (v) => {
             await api.post(`/security/sessions/${target.id}/end`, v);
             setTarget(null);

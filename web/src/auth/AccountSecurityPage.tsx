@@ -73,7 +73,7 @@ export default function AccountSecurityPage() {
       <div className="jb-page-title">
         <h2>账号安全</h2>
       </div>
-      <Space direction="vertical" size="middle" style={{ width: '100%', maxWidth: 720 }}>
+      <Space orientation="vertical" size="middle" style={{ width: '100%', maxWidth: 720 }}>
         <Card title="账号">
           <Descriptions column={1} size="small">
             <Descriptions.Item label="用户名">{me.username}</Descriptions.Item>

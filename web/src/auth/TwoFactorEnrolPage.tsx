@@ -54,7 +54,8 @@ export default function TwoFactorEnrolPage() {
   }
 
   async function finish() {
-    await qc.invalidateQueries({ queryKey: ME_KEY });
+    // The user and the 2FA status (账号安全) both changed.
+    await qc.invalidateQueries({ queryKey: [ME_KEY[0]] });
     if (forced) goOn(navigate, done!.next);
     else navigate('/account', { replace: true });
   }
