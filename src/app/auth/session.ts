@@ -67,7 +67,7 @@ export async function resumeSession(db: Db, token: string | undefined, now = new
   };
 }
 
-export async function logout(db: Db, token: string, actor: Actor) {
+export async function logout(db: Db, token: string, actor: Actor, ip?: string) {
   await db.deleteFrom('user_session').where('id', '=', sessionId(token)).execute();
-  await logLogin(db, { username: actor.username, userId: actor.id, outcome: 'logout' });
+  await logLogin(db, { username: actor.username, userId: actor.id, ip, outcome: 'logout' });
 }

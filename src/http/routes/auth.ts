@@ -40,7 +40,7 @@ export async function authRoutes(app: FastifyInstance) {
   );
 
   app.post('/auth/logout', { schema: { tags, summary: '退出登录' } }, async (req, reply) => {
-    await logout(app.db, req.cookies[SESSION_COOKIE]!, actorOf(req));
+    await logout(app.db, req.cookies[SESSION_COOKIE]!, actorOf(req), req.ip);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
