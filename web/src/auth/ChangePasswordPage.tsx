@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App } from 'antd';
@@ -12,10 +13,12 @@ export default function ChangePasswordPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const { message } = App.useApp();
+  // Once changed, this page sends the user on itself (not to 账号安全 when the refreshed user arrives).
+  const [done, setDone] = useState(false);
 
   if (me.isPending) return <PageSpin />;
   if (me.error) return <Navigate to="/login" replace />;
-  if (!me.data.mustChangePassword) return <Navigate to="/account" replace />;
+  if (!me.data.mustChangePassword && !done) return <Navigate to="/account" replace />;
 
   return (
     <LoginCard title="修改密码">
@@ -29,6 +32,7 @@ export default function ChangePasswordPage() {
       <PasswordForm
         rule={me.data.passwordRule}
         onDone={async (r) => {
+          setDone(true);
           message.success('密码已修改');
           await qc.invalidateQueries({ queryKey: ME_KEY });
           goOn(navigate, r.next);

@@ -24,11 +24,12 @@ export default function VerifyPage() {
   const [error, setError] = useState<string | null>(null);
   const [ended, setEnded] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
   const from = (location.state as { from?: string } | null)?.from;
 
   if (me.isPending) return <PageSpin />;
   if (me.error) return <Navigate to="/login" replace />;
-  if (me.data.next !== 'second_factor') return <Navigate to="/" replace />;
+  if (me.data.next !== 'second_factor' && !done) return <Navigate to="/" replace />;
 
   async function onFinish(v: CodeForm) {
     setBusy(true);
@@ -36,6 +37,7 @@ export default function VerifyPage() {
     try {
       const body = recovery ? { recoveryCode: v.recoveryCode?.trim() } : { code: v.code?.trim() };
       const r = await api.post<{ next: PendingStep | null; recoveryCodesLeft: number | null }>('/auth/two-factor/verify', body);
+      setDone(true);
       await qc.invalidateQueries({ queryKey: ME_KEY });
       goOn(navigate, r.next, from);
     } catch (e) {
