@@ -1,20 +1,13 @@
 import { passwordRule, twoFactorRequired } from '../../domain/password-policy.ts';
-import { DEPARTMENT_KIND_NAMES, ROLE_NAMES, type DepartmentKind, type Role } from '../../domain/roles.ts';
+import { DEPARTMENT_KIND_NAMES, ROLE_NAMES } from '../../domain/roles.ts';
+import type { AccountIdentity } from '../users/views.ts';
 import { getRegion } from '../../store/regions.ts';
 import type { Db } from '../../store/transaction.ts';
 import { readPasswordPolicy } from '../../store/users.ts';
 import type { SessionUser } from './session.ts';
 import type { PendingStep } from './sign-in-steps.ts';
 
-export interface MeView {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  roleName: string;
-  departmentKind: DepartmentKind | null;
-  departmentKindName: string | null;
-  regionCode: string;
+export interface MeView extends AccountIdentity {
   regionName: string | null;
   regionLevel: number | null;
   mustChangePassword: boolean;

@@ -7,7 +7,8 @@ import { can } from '../authz.ts';
 /** What the viewer may do to an account from the users page (the server checks again on each action). */
 export type UserAction = 'edit' | 'disable' | 'enable' | 'reset_password' | 'unlock' | 'reset_two_factor';
 
-export interface UserView {
+/** Who an account is, as every view of one names it (users list, /auth/me). */
+export interface AccountIdentity {
   id: number;
   username: string;
   displayName: string;
@@ -16,6 +17,9 @@ export interface UserView {
   departmentKind: DepartmentKind | null;
   departmentKindName: string | null;
   regionCode: string;
+}
+
+export interface UserView extends AccountIdentity {
   regionName: string;
   /** The names from the city (or province) down to the account's region: 赣州市 / 于都县 / 贡江镇. */
   regionPath: string;
