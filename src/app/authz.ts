@@ -45,6 +45,13 @@ export const POLICIES = {
   // tickets; none of them needs a person's illness. The structured health status stays part of the
   // audited reveal (`household:read_sensitive`).
   'household:read_health': HANDLING_ROLES,
+  // Accounts (SEC-5): the three admins may list them (the audit admin to read the logs against);
+  // the system admin manages business accounts, the security admin unlocks, resets second factors
+  // and sees and ends sessions (SEC-8). The three admin accounts change only through the CLI.
+  'user:read': ['system_admin', 'security_admin', 'audit_admin'],
+  'user:unlock': ['security_admin'],
+  'user:reset_two_factor': ['security_admin'],
+  'session:manage': ['security_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof POLICIES;

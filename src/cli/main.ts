@@ -61,6 +61,42 @@ keys
   .option('--reason <text>', '轮换原因（记入审计日志）')
   .action(keysRun('rotate'));
 keys.command('retire').description('从密钥文件删除不再有数据使用的旧密钥（仍有数据使用时拒绝）').action(keysRun('retire'));
+const admin = program.command('admin').description('三员账号（系统管理员、安全管理员、审计管理员）：只能在服务器上用命令行创建与重置');
+const adminRun = (name: string, run: (m: typeof import('./admin.ts'), db: import('../store/transaction.ts').Db) => Promise<void>) => async () => {
+  const m = await import('./admin.ts');
+  await m.runAdmin(name, (database) => run(m, database.db));
+};
+admin
+  .command('create')
+  .description('创建三员账号，打印一次性密码（首次登录须改密码并绑定身份验证器）')
+  .requiredOption('--role <role>', 'system_admin | security_admin | audit_admin')
+  .requiredOption('--username <username>', '用户名（3-64位字母、数字或 _ . -）')
+  .requiredOption('--name <name>', '名称，如 安全管理员')
+  .option('--region <code>', '12位区划代码（默认全省 360000000000）')
+  .option('--reason <text>', '原因（记入审计日志）')
+  .action((o) => adminRun('create', (m, db) => m.adminCreate(db, o, console.log))());
+admin
+  .command('reset-password')
+  .description('为账号生成新的一次性密码（结束其会话，解除锁定）')
+  .requiredOption('--username <username>', '用户名')
+  .option('--reason <text>', '原因（记入审计日志）')
+  .action((o) => adminRun('reset-password', (m, db) => m.adminResetPassword(db, o, console.log))());
+admin
+  .command('reset-2fa')
+  .description('重置账号的双因素认证（结束其会话，下次登录重新绑定）')
+  .requiredOption('--username <username>', '用户名')
+  .option('--reason <text>', '原因（记入审计日志）')
+  .action((o) => adminRun('reset-2fa', (m, db) => m.adminResetTwoFactor(db, o, console.log))());
+admin
+  .command('unlock')
+  .description('解除账号锁定')
+  .requiredOption('--username <username>', '用户名')
+  .option('--reason <text>', '原因（记入审计日志）')
+  .action((o) => adminRun('unlock', (m, db) => m.adminUnlock(db, o, console.log))());
+admin
+  .command('list')
+  .description('列出三员账号及其状态')
+  .action(adminRun('list', (m, db) => m.adminList(db, console.log)));
 
 program.parseAsync(process.argv).catch((err) => {
   console.error(err?.message ?? err);

@@ -14,8 +14,9 @@ export async function serve(o: { port?: string; demo?: boolean }) {
     console.log('');
     console.log('================ 首次启动 ================');
     console.log(`系统管理员账号：${report.firstAdmin.username}`);
-    console.log(`初始密码（仅显示这一次）：${report.firstAdmin.password}`);
-    console.log('首次登录后须立即修改密码。');
+    console.log(`一次性密码（仅显示这一次）：${report.firstAdmin.password}`);
+    console.log('只能登录一次，72小时内有效；登录后须修改密码并绑定身份验证器（双因素认证）。');
+    console.log('遗失或过期：停止服务后运行 npx jianbang admin reset-password --username admin');
     console.log('==========================================');
     console.log('');
   }

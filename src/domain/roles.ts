@@ -21,6 +21,15 @@ export const ROLE_NAMES: Record<Role, string> = {
 
 export const ADMIN_ROLES: readonly Role[] = ['system_admin', 'security_admin', 'audit_admin'];
 
+/**
+ * Every role but the three admin roles: the accounts the system admin manages through the API.
+ * The admin roles are made and reset only by the server's command line (SEC-5).
+ */
+export const BUSINESS_ROLES = ROLES.filter((r) => !ADMIN_ROLES.includes(r));
+export type BusinessRole = Exclude<Role, 'system_admin' | 'security_admin' | 'audit_admin'>;
+
+export const isAdminRole = (role: string): boolean => (ADMIN_ROLES as readonly string[]).includes(role);
+
 export const DEPARTMENT_KINDS = [
   'civil_affairs', 'medical_insurance', 'education', 'housing',
   'water', 'emergency_management', 'human_resources', 'disabled_persons_federation',

@@ -22,6 +22,7 @@ import { assistanceRoutes } from './routes/assistance.ts';
 import { memberChangeRoutes } from './routes/member-changes.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { dataKeyRoutes } from './routes/keys.ts';
+import { securityRoutes } from './routes/security.ts';
 
 export interface ServerOptions {
   db: Db;
@@ -103,6 +104,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(memberChangeRoutes);
       await api.register(caseRoutes);
       await api.register(dataKeyRoutes);
+      await api.register(securityRoutes);
       api.setNotFoundHandler((_req, reply) => reply.status(404).send({ errors: [{ path: '', message: '接口不存在' }] }));
     },
     { prefix: '/api/v1' },

@@ -33,6 +33,15 @@ export interface AppUserTable {
   password_changed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   version: Generated<number>;
+  // 007_accounts
+  one_time_password_expires_at: Timestamp | null;
+  one_time_password_used_at: Timestamp | null;
+  /** Sealed (jbenc:1:…); opened transparently when read. */
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_enabled_at: Timestamp | null;
+  totp_last_step: ColumnType<number | null, number | null, number | null>;
+  last_login_at: Timestamp | null;
 }
 
 export interface UserSessionTable {
@@ -42,6 +51,9 @@ export interface UserSessionTable {
   last_seen_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
+  // 007_accounts
+  ref: Generated<number>;
+  second_factor_pending: Generated<boolean>;
 }
 
 export interface LoginLogTable {
@@ -58,6 +70,21 @@ export interface SecuritySettingTable {
   key: string;
   value: Json;
   version: Generated<number>;
+}
+
+export interface UserRecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  created_at: Generated<Timestamp>;
+  used_at: Timestamp | null;
+}
+
+export interface LoginThrottleTable {
+  username_key: string;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: Timestamp;
 }
 
 export interface AuditLogTable {
@@ -418,4 +445,6 @@ export interface DB {
   household_yearly_update: HouseholdYearlyUpdateTable;
   assistance_plan: AssistancePlanTable;
   measure: MeasureTable;
+  user_recovery_code: UserRecoveryCodeTable;
+  login_throttle: LoginThrottleTable;
 }

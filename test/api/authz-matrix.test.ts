@@ -198,7 +198,8 @@ const ROWS: MatrixRow[] = [
     route: 'GET /users',
     targets: NO_TARGET,
     request: () => ({ method: 'GET', url: `${API}/users` }),
-    expect: ONLY(['sysadmin']),
+    // The three admins list accounts (the audit admin read-only); only the system admin manages them.
+    expect: ONLY(['sysadmin', 'secadmin', 'auditadmin']),
   }),
   row({
     action: 'create user',
@@ -207,7 +208,7 @@ const ROWS: MatrixRow[] = [
     request: (c) => ({
       method: 'POST',
       url: `${API}/users`,
-      payload: { username: `matrix${c.seq()}`, displayName: '新用户', role: 'village', regionCode: c.t.regions.villageB },
+      payload: { username: `matrix${c.seq()}`, displayName: '新用户', role: 'village', regionCode: c.t.regions.villageB, reason: '新任村干部' },
     }),
     expect: ONLY(['sysadmin'], '201'),
   }),

@@ -15,6 +15,7 @@ import { openDatabase, type Database } from '../../src/store/connection.ts';
 import { bootstrap } from '../../src/app/bootstrap.ts';
 import { loadDemo, DEMO_PASSWORD, type DemoLogin } from '../../src/app/demo/load-demo.ts';
 import { buildServer } from '../../src/http/server.ts';
+import { totpCode, totpStep } from '../../src/app/auth/totp.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = new URL('../../test-results/', import.meta.url).pathname;
@@ -33,6 +34,33 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
+// Authenticators of the accounts signed in by this harness (the three admins must have one), and
+// the last time step each used: a code is accepted once, so a second sign-in waits for the next step.
+const secrets = new Map<string, string>();
+const usedSteps = new Map<string, number>();
+let serverClock: () => Date = () => new Date();
+
+/** Records an authenticator bound just now (the code that confirmed it used the current step). */
+export function rememberSecret(username: string, secret: string) {
+  secrets.set(username.toLowerCase(), secret);
+  usedSteps.set(username.toLowerCase(), totpStep(serverClock()));
+}
+
+/** A code of `username`'s authenticator that the server has not accepted yet (waits up to one step). */
+export async function freshCode(username: string): Promise<string> {
+  const key = username.toLowerCase();
+  const secret = secrets.get(key);
+  if (!secret) throw new Error(`${username} has no authenticator yet`);
+  let step = totpStep(serverClock());
+  const last = usedSteps.get(key) ?? -1;
+  if (step <= last) {
+    await new Promise((r) => setTimeout(r, (last + 1) * 30_000 - serverClock().getTime() + 200));
+    step = totpStep(serverClock());
+  }
+  usedSteps.set(key, step);
+  return totpCode(secret, serverClock());
+}
+
 /** `now`: the clock of sessions and deadlines (tests move it; sessions end after 30 idle minutes of it). */
 export async function startServer(opts: { households?: number; now?: () => Date } = {}): Promise<E2eServer> {
   const database = await openDatabase({ dataDir: 'memory://' });
@@ -41,6 +69,7 @@ export async function startServer(opts: { households?: number; now?: () => Date 
   const demo = await loadDemo(database.db, { seed: 1, households: opts.households ?? 200, county: '360731' });
   // webRoot left to its default: web/dist (built by the e2e global setup).
   const app = await buildServer({ db: database.db, now: opts.now });
+  serverClock = opts.now ?? (() => new Date());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('server has no port');
@@ -55,6 +84,18 @@ export async function startServer(opts: { households?: number; now?: () => Date 
     const c = res.cookies.find((x) => x.name === 'jb_sid');
     if (!c) throw new Error('no session cookie');
     const cookie = `jb_sid=${c.value}`;
+    // The admin roles bind an authenticator at their first sign-in, then send a code each time.
+    const post = async (url: string, payload: object = {}) => {
+      const r = await app.inject({ method: 'POST', url: `/api/v1${url}`, headers: { cookie }, payload });
+      if (r.statusCode !== 200) throw new Error(`${url} ${username}: HTTP ${r.statusCode} ${r.body}`);
+      return r.json();
+    };
+    const next = res.json().next as string | null;
+    if (next === 'enrol_two_factor') {
+      const { secret } = await post('/auth/two-factor/enrol');
+      secrets.set(username.toLowerCase(), secret);
+      await post('/auth/two-factor/confirm', { code: await freshCode(username) });
+    } else if (next === 'second_factor') await post('/auth/two-factor/verify', { code: await freshCode(username) });
     cookies.set(username, cookie);
     return cookie;
   }
@@ -113,12 +154,35 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Logs in through the login form. */
+/** Logs in through the login form, taking the second-factor step as a user with an authenticator would. */
 export async function loginThroughUi(page: Page, username: string, password: string) {
   await page.goto('/login');
   await page.locator('#login_username').fill(username);
   await page.locator('#login_password').fill(password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
+  await secondFactorThroughUi(page, username);
+}
+
+/**
+ * After the password: binds an authenticator on the enrolment page (reading the secret shown as
+ * text) or enters a fresh code on the verification page; nothing to do for other pages.
+ */
+export async function secondFactorThroughUi(page: Page, username: string) {
+  await page.waitForURL((u) => u.pathname !== '/login').catch(() => undefined);
+  const path = new URL(page.url()).pathname;
+  if (path === '/login/verify') {
+    await page.locator('#verify_code').fill(await freshCode(username));
+    await page.getByRole('button', { name: /验\s*证/ }).click();
+    await page.waitForURL((u) => u.pathname !== '/login/verify');
+  } else if (path === '/two-factor/enrol') {
+    secrets.set(username.toLowerCase(), (await page.getByTestId('totp-secret').textContent())!.trim());
+    await page.locator('#enrol_code').fill(await freshCode(username));
+    await page.getByRole('button', { name: /确认绑定/ }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    await page.getByRole('checkbox', { name: /我已将恢复码/ }).check();
+    await page.getByRole('button', { name: /我已保存/ }).click();
+    await page.waitForURL((u) => u.pathname !== '/two-factor/enrol');
+  }
 }
 
 /**

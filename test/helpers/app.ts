@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { buildServer } from '../../src/http/server.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/app/actor.ts';
 import { createUser } from '../../src/app/users/create-user.ts';
+import { totpCode } from '../../src/app/auth/totp.ts';
 import type { DepartmentKind, Role } from '../../src/domain/roles.ts';
 import type { Db } from '../../src/store/transaction.ts';
 import { createTestDatabase, DEMO_COUNTY, OTHER_COUNTY, type TestDatabase } from './db.ts';
@@ -133,8 +134,16 @@ export interface TestApp {
   db: Db;
   regions: TestRegions;
   users: TestUsers;
-  /** Logs in through the API; returns the Cookie header value (`jb_sid=…`). */
+  /**
+   * Logs in through the API, completing the second factor as a user with an authenticator would
+   * (enrolling on the first sign-in of an account that must have one); returns the Cookie header
+   * value (`jb_sid=…`). A session that must still change its password is returned as it is.
+   */
   login(username: string, password?: string): Promise<string>;
+  /** The authenticator secret enrolled for `username` by login() (undefined before). */
+  totpSecret(username: string): string | undefined;
+  /** The current code of `username`'s authenticator, by the app's clock. */
+  totpCode(username: string): string;
   /** Requests as `username` (logged in once, cookie reused). */
   as(username: string): Client;
   /** Requests without a session cookie. */
@@ -170,10 +179,38 @@ export async function createTestApp(opts: { now?: () => Date } = {}): Promise<Te
     const users = await createStandardUsers(db, regions);
     const app = await buildServer({ db, webRoot: null, now: opts.now });
     await app.ready();
+    const now = opts.now ?? (() => new Date());
+    const secrets = new Map<string, string>();
+    const code = (username: string) => {
+      const secret = secrets.get(username.toLowerCase());
+      if (!secret) throw new Error(`${username} 尚未绑定身份验证器`);
+      return totpCode(secret, now());
+    };
+    const post = (cookie: string, url: string, payload: object = {}) => app.inject({ method: 'POST', url: `${API}${url}`, headers: { cookie }, payload });
+    let logins = 0;
     const login = async (username: string, password = TEST_PASSWORD) => {
-      const res = await app.inject({ method: 'POST', url: `${API}/auth/login`, payload: { username, password } });
+      // Login is rate limited per address: the helper's sign-ins come from addresses of their own.
+      logins++;
+      const res = await app.inject({
+        method: 'POST', url: `${API}/auth/login`, payload: { username, password }, remoteAddress: `10.8.${Math.floor(logins / 250)}.${logins % 250}`,
+      });
       if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
-      return cookieFrom(res);
+      const cookie = cookieFrom(res);
+      const next = res.json().next as string | null;
+      if (next === 'enrol_two_factor') {
+        const offer = await post(cookie, '/auth/two-factor/enrol');
+        if (offer.statusCode !== 200) throw new Error(`绑定失败 ${username}: ${offer.statusCode} ${offer.body}`);
+        secrets.set(username.toLowerCase(), offer.json().secret);
+        const confirmed = await post(cookie, '/auth/two-factor/confirm', { code: code(username) });
+        if (confirmed.statusCode !== 200) throw new Error(`绑定失败 ${username}: ${confirmed.statusCode} ${confirmed.body}`);
+      } else if (next === 'second_factor') {
+        // A code is accepted once per 30-second step; tests sign in again within one step, so
+        // the helper forgets the last accepted step (the replay rule has its own tests).
+        await db.updateTable('app_user').set({ totp_last_step: null }).where(sql<string>`lower(username)`, '=', username.toLowerCase()).execute();
+        const verified = await post(cookie, '/auth/two-factor/verify', { code: code(username) });
+        if (verified.statusCode !== 200) throw new Error(`动态口令验证失败 ${username}: ${verified.statusCode} ${verified.body}`);
+      }
+      return cookie;
     };
     const cookies = new Map<string, Promise<string>>();
     const as = (username: string) =>
@@ -183,6 +220,8 @@ export async function createTestApp(opts: { now?: () => Date } = {}): Promise<Te
       });
     return {
       app, database, db, regions, users, login, as,
+      totpSecret: (username) => secrets.get(username.toLowerCase()),
+      totpCode: code,
       anonymous: client(app, async () => null),
       close: async () => {
         await app.close();

@@ -2,12 +2,15 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Spin } from 'antd';
 import { ApiError, setUnauthorizedHandler } from './api.ts';
-import { useMe } from './auth.ts';
+import { STEP_PATHS, useMe } from './auth/auth.ts';
 import { ErrorResult } from './components/ErrorResult.tsx';
 import { WORK_ROLES } from './labels.ts';
 
-const LoginPage = lazy(() => import('./pages/LoginPage.tsx'));
-const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage.tsx'));
+const LoginPage = lazy(() => import('./auth/LoginPage.tsx'));
+const VerifyPage = lazy(() => import('./auth/VerifyPage.tsx'));
+const ChangePasswordPage = lazy(() => import('./auth/ChangePasswordPage.tsx'));
+const TwoFactorEnrolPage = lazy(() => import('./auth/TwoFactorEnrolPage.tsx'));
+const AccountSecurityPage = lazy(() => import('./auth/AccountSecurityPage.tsx'));
 const AppLayout = lazy(() => import('./pages/AppLayout.tsx'));
 const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage.tsx'));
 const CaseListPage = lazy(() => import('./pages/CaseListPage.tsx'));
@@ -16,9 +19,11 @@ const HouseholdListPage = lazy(() => import('./pages/HouseholdListPage.tsx'));
 const HouseholdNewPage = lazy(() => import('./pages/HouseholdNewPage.tsx'));
 const HouseholdDetailPage = lazy(() => import('./pages/HouseholdDetailPage.tsx'));
 const HouseholdEditPage = lazy(() => import('./pages/HouseholdEditPage.tsx'));
-const UsersPage = lazy(() => import('./pages/UsersPage.tsx'));
+const UsersPage = lazy(() => import('./admin/UsersPage.tsx'));
+const SecurityPolicyPage = lazy(() => import('./admin/SecurityPolicyPage.tsx'));
+const SessionsPage = lazy(() => import('./admin/SessionsPage.tsx'));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
-const LoginLogPage = lazy(() => import('./pages/LoginLogPage.tsx'));
+const LoginLogPage = lazy(() => import('./admin/LoginLogPage.tsx'));
 const MeasuresPage = lazy(() => import('./pages/MeasuresPage.tsx'));
 const AssistanceGapsPage = lazy(() => import('./pages/AssistanceGapsPage.tsx'));
 const MemberChangeListPage = lazy(() => import('./pages/MemberChangeListPage.tsx'));
@@ -30,7 +35,7 @@ export const PageSpin = () => (
   </div>
 );
 
-/** Only a signed-in user with a changed password gets past this (the server enforces the same). */
+/** Only a session that has taken every sign-in step gets past this (the server enforces the same). */
 function RequireAuth({ children }: { children: ReactNode }) {
   const me = useMe();
   const location = useLocation();
@@ -39,7 +44,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
     if (me.error instanceof ApiError && me.error.status === 401) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
     return <ErrorResult error={me.error} />;
   }
-  if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />;
+  if (me.data.next) return <Navigate to={STEP_PATHS[me.data.next]} replace state={{ from: location.pathname + location.search }} />;
   return <>{children}</>;
 }
 
@@ -49,7 +54,7 @@ function Landing() {
   const role = me.data?.role;
   if (role === 'system_admin') return <Navigate to="/users" replace />;
   if (role === 'audit_admin') return <Navigate to="/audit" replace />;
-  if (role === 'security_admin') return <Navigate to="/login-log" replace />;
+  if (role === 'security_admin') return <Navigate to="/sessions" replace />;
   if (role && WORK_ROLES.includes(role)) return <WorkbenchPage />;
   return <PageSpin />;
 }
@@ -68,7 +73,9 @@ export function App() {
     <Suspense fallback={<PageSpin />}>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/login/verify" element={<VerifyPage />} />
         <Route path="/change-password" element={<ChangePasswordPage />} />
+        <Route path="/two-factor/enrol" element={<TwoFactorEnrolPage />} />
         <Route
           element={
             <RequireAuth>
@@ -87,7 +94,10 @@ export function App() {
           <Route path="yearly-updates" element={<YearlyUpdatePage />} />
           <Route path="cases" element={<CaseListPage />} />
           <Route path="cases/:id" element={<CasePage />} />
+          <Route path="account" element={<AccountSecurityPage />} />
           <Route path="users" element={<UsersPage />} />
+          <Route path="security-policy" element={<SecurityPolicyPage />} />
+          <Route path="sessions" element={<SessionsPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="login-log" element={<LoginLogPage />} />
           <Route path="*" element={<ErrorResult error={new ApiError(404, [{ path: '', message: '页面不存在' }])} />} />

@@ -61,9 +61,14 @@ export const AUDIT_ACTION: LabelMap = {
   'household.create': '登记农户', 'household.update': '修改农户', 'household.read_sensitive': '查看敏感信息',
   'member.create': '新增成员', 'member.update': '修改成员', 'user.create': '创建用户',
   'user.change_password': '修改密码', 'demo.load': '载入演示数据',
+  // Accounts and security (SEC-5, SEC-6, SEC-8)
+  'user.update': '修改账号', 'user.disable': '停用账号', 'user.enable': '启用账号', 'user.reset_password': '重置密码',
+  'user.unlock': '解除锁定', 'user.reset_two_factor': '重置双因素认证', 'user.enrol_two_factor': '绑定身份验证器',
+  'user.disable_two_factor': '关闭双因素认证', 'user.renew_recovery_codes': '重新生成恢复码', 'security.update_policy': '修改安全策略',
+  'session.force_logout': '强制下线',
 };
 
-export const OBJECT_TYPE: LabelMap = { household: '农户', member: '家庭成员', user: '用户', demo: '演示数据' };
+export const OBJECT_TYPE: LabelMap = { household: '农户', member: '家庭成员', user: '用户', demo: '演示数据', security_setting: '安全策略' };
 
 /** Roles that see the work menu (工作台, 农户管理). */
 export const WORK_ROLES = ['village', 'township', 'county', 'city', 'province', 'national', 'department', 'hotline'];

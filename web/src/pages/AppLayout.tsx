@@ -7,9 +7,9 @@ import {
 } from '@ant-design/icons';
 import { CalendarOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { AlertOutlined, SolutionOutlined } from '@ant-design/icons';
-import { FileSearchOutlined } from '@ant-design/icons';
+import { DesktopOutlined, FileSearchOutlined, SettingOutlined } from '@ant-design/icons';
 import { api, firstMessage } from '../api.ts';
-import { useMe } from '../auth.ts';
+import { useMe } from '../auth/auth.ts';
 import { WORK_ROLES } from '../labels.ts';
 import { clearRegionCache } from '../components/RegionCascader.tsx';
 import { PageSpin } from '../App.tsx';
@@ -35,8 +35,15 @@ function menuFor(role: string): Item[] {
     return [
       { key: '/audit', icon: <AuditOutlined />, label: '审计日志' },
       { key: '/login-log', icon: <SafetyOutlined />, label: '登录日志' },
+      { key: '/users', icon: <TeamOutlined />, label: '用户（只读）' },
     ];
-  if (role === 'security_admin') return [{ key: '/login-log', icon: <SafetyOutlined />, label: '登录日志' }];
+  if (role === 'security_admin')
+    return [
+      { key: '/sessions', icon: <DesktopOutlined />, label: '在线用户' },
+      { key: '/users', icon: <TeamOutlined />, label: '用户管理' },
+      { key: '/security-policy', icon: <SettingOutlined />, label: '安全策略' },
+      { key: '/login-log', icon: <SafetyOutlined />, label: '登录日志' },
+    ];
   return [];
 }
 
@@ -79,8 +86,8 @@ export default function AppLayout() {
             {me.departmentKindName ? `${me.roleName}·${me.departmentKindName}` : me.roleName}
           </Tag>
           {me.regionName && <span>{me.regionName}</span>}
-          <Button size="small" ghost icon={<KeyOutlined />} onClick={() => navigate('/change-password')}>
-            修改密码
+          <Button size="small" ghost icon={<KeyOutlined />} onClick={() => navigate('/account')}>
+            账号安全
           </Button>
           <Button size="small" ghost icon={<LogoutOutlined />} onClick={logout}>
             退出

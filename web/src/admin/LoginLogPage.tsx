@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Empty, Space, Table, Tag, type TableColumnsType } from 'antd';
 import { api, firstMessage } from '../api.ts';
-import { label, LOGIN_OUTCOME, LOGIN_OUTCOME_COLOR } from '../labels.ts';
-import { fmtTime } from './AuditPage.tsx';
+import { label } from '../labels.ts';
+import { fmtTime } from '../pages/AuditPage.tsx';
+import { LOGIN_OUTCOME, LOGIN_OUTCOME_COLOR } from './labels.ts';
 
 interface LoginRow {
   id: number;
@@ -17,7 +18,7 @@ interface LoginRow {
 
 const PAGE_SIZE = 50;
 
-/** 登录日志 (security admin, audit admin): logins, failures, lockouts, timeouts (SEC-4). */
+/** 登录日志 (security admin, audit admin): sign-ins, failures, lockouts, second factors, timeouts, forced logouts (SEC-4, SEC-8). */
 export default function LoginLogPage() {
   const [page, setPage] = useState(1);
   const q = useQuery({
@@ -28,7 +29,7 @@ export default function LoginLogPage() {
   const columns: TableColumnsType<LoginRow> = [
     { title: '时间', dataIndex: 'at', width: 180, render: fmtTime },
     { title: '用户名', dataIndex: 'username', width: 160 },
-    { title: '结果', dataIndex: 'outcome', width: 120, render: (v) => <Tag color={LOGIN_OUTCOME_COLOR[v]}>{label(LOGIN_OUTCOME, v)}</Tag> },
+    { title: '结果', dataIndex: 'outcome', width: 140, render: (v) => <Tag color={LOGIN_OUTCOME_COLOR[v]}>{label(LOGIN_OUTCOME, v)}</Tag> },
     { title: 'IP 地址', dataIndex: 'ip', width: 160, render: (v) => v ?? '—' },
     { title: '说明', dataIndex: 'detail', render: (v) => v ?? '—' },
   ];
@@ -39,7 +40,15 @@ export default function LoginLogPage() {
       </div>
       {q.error && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={firstMessage(q.error)} />}
       <Card styles={{ body: { padding: 0 } }}>
-        <Table<LoginRow> rowKey="id" size="middle" columns={columns} dataSource={q.data ?? []} loading={q.isFetching} pagination={false} />
+        <Table<LoginRow>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={q.data ?? []}
+          loading={q.isFetching}
+          pagination={false}
+          locale={{ emptyText: <Empty description={page > 1 ? '没有更多记录' : '尚无登录记录'} /> }}
+        />
         <Space style={{ padding: 16 }}>
           <Button disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>上一页</Button>
           <span>第 {page} 页</span>
