@@ -18,6 +18,8 @@ import type { Db } from './transaction.ts';
 const SEALED_TABLES = [
   { table: 'member', columns: ['id_number', 'phone', 'bank_account'], indexed: true },
   { table: 'member_change', columns: ['id_number'], indexed: false },
+  // Authenticator secrets (SEC-6) are sealed with the same ring, so a rotation must cover them too.
+  { table: 'app_user', columns: ['totp_secret', 'totp_pending_secret'], indexed: false },
 ] as const;
 
 /** Every column that holds sealed values. */

@@ -503,6 +503,10 @@ describe(`in-server key rotation through the API [${TEST_DB_KIND}]`, () => {
     const perKey = Object.fromEntries(status.keys.map((k: { id: string; values: number }) => [k.id, k.values]));
     expect(perKey[before.currentKeyId]).toBe(0);
     expect(perKey[status.currentKeyId]).toBeGreaterThan(0);
+    // The three admins' authenticator secrets (SEC-6) are sealed too and were re-encrypted with the rest.
+    const secrets = await t.db.withoutPlugins().selectFrom('app_user').select('totp_secret').where('totp_secret', 'is not', null).execute();
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    for (const s of secrets) expect(s.totp_secret!.startsWith(`jbenc:1:${status.currentKeyId}:`)).toBe(true);
     // Still readable, still found by ID number.
     const h = await t.as('village').get(`${API}/households/${householdId}?reveal=true`);
     expect(h.statusCode).toBe(200);
