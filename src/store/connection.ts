@@ -7,6 +7,7 @@ import type { DB } from './schema.ts';
 import { DatabaseContextPlugin, type DatabaseContext } from './context.ts';
 import { ephemeralKeyRing, loadKeyRing, type KeyRing } from './keys.ts';
 import { acquireDataDirLock, prepareDataDir } from './data-dir.ts';
+import { anchorFor } from './audit-anchor.ts';
 
 export interface Database {
   db: Kysely<DB>;
@@ -48,7 +49,9 @@ export interface OpenOptions {
 }
 
 function contextFor(opts: OpenOptions, keyDir: string | null): DatabaseContext {
-  return { keys: opts.keys ?? (keyDir ? loadKeyRing(keyDir) : ephemeralKeyRing()), keyDir, auditHead: null };
+  const keys = opts.keys ?? (keyDir ? loadKeyRing(keyDir) : ephemeralKeyRing());
+  // The audit head lives beside the key (a file), or in memory for an in-memory database.
+  return { keys, keyDir, auditHead: anchorFor(keyDir, keys.auditKey) };
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
