@@ -46,8 +46,10 @@ program
 const audit = program.command('audit').description('审计日志');
 audit
   .command('verify')
-  .description('校验审计日志哈希链，指出第一条被篡改的记录')
-  .action(async () => (await import('./db-commands.ts')).auditVerifyCommand());
+  .description('用审计密钥校验哈希链，并与库外的头部锚点和检查点比对，指出被删除或改写的记录；有问题时退出码为 1')
+  .option('--reanchor', '记录本身完好而锚点丢失或损坏时，按数据库现状重新建立头部锚点（原文件移到一旁，记入审计日志）')
+  .option('--reason <text>', '重新建立锚点的原因')
+  .action(async (o) => (await import('./db-commands.ts')).auditVerifyCommand(o));
 
 program.parseAsync(process.argv).catch((err) => {
   console.error(err?.message ?? err);
