@@ -55,11 +55,11 @@ export async function auditVerifyCommand(o: { reanchor?: boolean; reason?: strin
  */
 async function reanchor(db: Db, report: AuditVerifyReport, reason: string) {
   const anchor = anchorOf(db);
-  const rowProblems = report.problems.filter((p) => p.kind === 'row');
   if (!anchor) throw new Error('该数据库没有审计锚点');
-  if (rowProblems.length) {
+  // Only a lost anchor is replaced; evidence of deleted or changed entries is never overwritten.
+  if (report.problems.some((p) => !p.lost)) {
     process.exitCode = 1;
-    return console.log('审计记录本身已损坏，不能重新建立锚点：请先按上面的问题调查，必要时从备份恢复（npx jianbang restore FILE）。');
+    return console.log('上面的问题表明审计记录被删除或改写，不能重新建立锚点（它只替换丢失或无法读取的锚点文件）：请调查，并从备份恢复（npx jianbang restore FILE）。');
   }
   const keyedFrom = await firstKeyedSeq(db);
   if (!report.last || keyedFrom === null) return console.log('还没有用审计密钥计算的记录，无需建立锚点（第一次写入时自动建立）。');

@@ -133,6 +133,8 @@ export interface AuditProblem {
   kind: 'row' | 'anchor' | 'checkpoint';
   seq?: number;
   message: string;
+  /** The anchor file itself is missing or unreadable (no evidence about the rows either way). */
+  lost?: true;
 }
 
 export interface AuditVerifyReport {
@@ -251,9 +253,9 @@ export async function verifyAuditChain(db: Kysely<DB>, opts: VerifyOptions = {})
     const hasKeyedRows = keyedFrom !== null || !!(await db.selectFrom('audit_log').select('seq').where('hash_alg', '=', KEYED).limit(1).executeTakeFirst());
     if (headState.status === 'missing') {
       if (hasKeyedRows || anchor.readCheckpoints().length > 0)
-        problems.push({ kind: 'anchor', message: `头部锚点文件 ${anchor.where} 不存在：无法确认末尾的审计记录没有被删除（文件被删除，或未随数据一同迁移）` });
-    } else if (headState.status === 'invalid') problems.push({ kind: 'anchor', message: `头部锚点文件 ${anchor.where} ${headState.problem}` });
-    else if (!anchoredHead) problems.push({ kind: 'anchor', message: `头部锚点文件 ${anchor.where} 中没有全局链的记录` });
+        problems.push({ kind: 'anchor', lost: true, message: `头部锚点文件 ${anchor.where} 不存在：无法确认末尾的审计记录没有被删除（文件被删除，或未随数据一同迁移）` });
+    } else if (headState.status === 'invalid') problems.push({ kind: 'anchor', lost: true, message: `头部锚点文件 ${anchor.where} ${headState.problem}` });
+    else if (!anchoredHead) problems.push({ kind: 'anchor', lost: true, message: `头部锚点文件 ${anchor.where} 中没有全局链的记录` });
     else {
       const h = anchoredHead;
       if (h.forked)
@@ -274,7 +276,7 @@ export async function verifyAuditChain(db: Kysely<DB>, opts: VerifyOptions = {})
   let validCheckpoints = 0;
   if (anchor) {
     const lines = anchor.readCheckpoints();
-    for (const l of lines) if (l.problem) problems.push({ kind: 'checkpoint', message: l.problem });
+    for (const l of lines) if (l.problem) problems.push({ kind: 'checkpoint', lost: true, message: l.problem });
     const cps = lines.map((l) => l.checkpoint!).filter((c) => c && c.chain === GLOBAL_CHAIN);
     validCheckpoints = cps.length;
     const beyond = cps.filter((c) => c.seq > lastSeq).sort((a, b) => b.seq - a.seq)[0];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { appendAudit, plainEntryHash, verifyAuditChain } from '../../src/store/audit.ts';
+import { anchorOf } from '../../src/store/audit-anchor.ts';
 import { SYSTEM_ACTOR } from '../../src/app/actor.ts';
 import { inTransaction, type Db } from '../../src/store/transaction.ts';
 import { createHousehold } from '../../src/app/households/create-household.ts';
@@ -140,6 +141,9 @@ describe(`rows from before the keyed chain [${TEST_DB_KIND}]`, () => {
       { seq: 5, hash_alg: 'hmac-sha256' }, { seq: 6, hash_alg: 'hmac-sha256' }, { seq: 7, hash_alg: 'hmac-sha256' },
     ]);
     expect(await verifyAuditChain(legacy.db)).toMatchObject({ ok: true, checked: 6, keyedFrom: 5, problems: [] });
+    // The anchor began with the first keyed row and remembers it, so plain rows after it are forgeries.
+    const head = anchorOf(legacy.db)!.readHead();
+    expect(head.status === 'ok' && head.record.chains.global).toMatchObject({ seq: 7, keyedFrom: 5 });
   });
 
   it('an unkeyed row after the first keyed one is refused, even with a correct plain hash', async () => {
