@@ -43,6 +43,17 @@ program
   .option('--json', '输出 JSON')
   .action(async (o) => (await import('./simulate.ts')).simulateCommand(o));
 
+program
+  .command('backup <file>')
+  .description('备份数据库到一个文件（内嵌 PGlite 或 PostgreSQL 服务器；不含密钥，密钥文件须另行备份）；内嵌数据库须先停止服务器')
+  .action(async (file) => (await import('./backup.ts')).backupCommand(file));
+
+program
+  .command('restore <file>')
+  .description('从备份文件恢复到配置的数据库（只写入空的数据目录/数据库），恢复后校验审计日志并记入审计')
+  .option('--force', '目标已有数据时仍恢复：原数据目录（或 public 模式）移到一旁保留，不删除')
+  .action(async (file, o) => (await import('./backup.ts')).restoreCommand(file, o));
+
 const audit = program.command('audit').description('审计日志');
 audit
   .command('verify')

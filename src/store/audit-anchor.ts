@@ -241,8 +241,13 @@ export abstract class AuditAnchor implements AuditHeadSink {
     return out;
   }
 
+  /** The raw head file (a backup carries it as it is), or null. */
+  headFileText(): string | null {
+    return this.readHeadText();
+  }
+
   /** The raw checkpoint file (a backup carries it as it is). */
-  checkpointText(): string {
+  checkpointFileText(): string {
     return this.readCheckpointText() ?? '';
   }
 

@@ -255,7 +255,9 @@ export async function verifyAuditChain(db: Kysely<DB>, opts: VerifyOptions = {})
       if (hasKeyedRows || anchor.readCheckpoints().length > 0)
         problems.push({ kind: 'anchor', lost: true, message: `头部锚点文件 ${anchor.where} 不存在：无法确认末尾的审计记录没有被删除（文件被删除，或未随数据一同迁移）` });
     } else if (headState.status === 'invalid') problems.push({ kind: 'anchor', lost: true, message: `头部锚点文件 ${anchor.where} ${headState.problem}` });
-    else if (!anchoredHead) problems.push({ kind: 'anchor', lost: true, message: `头部锚点文件 ${anchor.where} 中没有全局链的记录` });
+    else if (!anchoredHead) {
+      if (hasKeyedRows) problems.push({ kind: 'anchor', lost: true, message: `头部锚点文件 ${anchor.where} 中没有全局链的记录` });
+    }
     else {
       const h = anchoredHead;
       if (h.forked)
