@@ -118,7 +118,7 @@ export async function appendAudit(trx: Transaction<DB>, e: AuditEntry): Promise<
  * in the database as anchored? If not, the newest rows were deleted or rewritten, and the head is
  * frozen so the evidence survives the writes that follow. Rare, so the common write stays one query.
  */
-async function guardAnchor(trx: Transaction<DB>, anchor: AuditAnchor, last: { seq: number; hash: string } | undefined) {
+async function guardAnchor(trx: Kysely<DB>, anchor: AuditAnchor, last: { seq: number; hash: string } | undefined) {
   const h = anchor.liveHead();
   if (!h) return;
   if (!last || h.seq > last.seq)
@@ -307,6 +307,8 @@ export async function checkpointAudit(db: Kysely<DB>, reason: CheckpointReason):
   const anchor = anchorOf(db);
   const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   if (!anchor || !last) return;
+  // Rows this process did not write (another process, or someone at the table) are followed only if they continue the head.
+  if (!anchor.confirms(last)) await guardAnchor(db, anchor, last);
   anchor.advance(last);
   anchor.checkpoint(last, reason);
 }

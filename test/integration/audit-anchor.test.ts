@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { appendAudit, plainEntryHash, verifyAuditChain } from '../../src/store/audit.ts';
+import { appendAudit, checkpointAudit, plainEntryHash, verifyAuditChain } from '../../src/store/audit.ts';
 import { anchorOf, FileAuditAnchor, MemoryAuditAnchor, type HeadRecord } from '../../src/store/audit-anchor.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { inTransaction, type Db } from '../../src/store/transaction.ts';
@@ -127,6 +127,17 @@ describe(`audit head anchored outside the database [${TEST_DB_KIND}]`, () => {
     expect(found).toContain(`头部锚点记录的第 ${N} 条与数据库中该条的哈希不符：记录被改写或整条链被重新计算`);
     expect(found.some((m) => m.startsWith('头部锚点自') && m.includes('冻结'))).toBe(true);
     expect(found.some((m) => m.startsWith('检查点') && m.includes(`seq=${N}）与数据库中该条记录的哈希不符`))).toBe(true);
+  });
+
+  it('the stop checkpoint does not follow rows written over a deleted tail by another process', async () => {
+    await asAttacker(db, [`delete from audit_log where seq > ${N - 5}`]);
+    // Another process (its own anchor) writes on: seq N-4 … N+3, chained to what is left.
+    database.context.auditHead = new MemoryAuditAnchor(database.context.keys.auditKey);
+    for (let i = 0; i < 8; i++) await append(db, 500 + i);
+    database.context.auditHead = anchor;
+    await checkpointAudit(db, 'stop');
+    expect(readHeadFile().chains.global).toMatchObject({ seq: N, forked: { detail: `锚点记录的第 ${N} 条与数据库中该条的哈希不同` } });
+    expect(await messages()).toContain(`头部锚点记录的第 ${N} 条与数据库中该条的哈希不符：记录被改写或整条链被重新计算`);
   });
 
   it('a row rewritten and the chain after it rehashed with plain SHA-256 (no key): detected at that row', async () => {
