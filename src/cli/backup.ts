@@ -162,20 +162,42 @@ export async function createBackup(opts: OpenOptions, file: string): Promise<Bac
   }
 }
 
-/** Unpacks and checks a backup without touching any database: the manifest's format and signature, the dump's size and sha256. */
-async function openBackup(file: string, work: string, keys: KeyRing): Promise<{ manifest: BackupManifest; dump: Buffer }> {
+/**
+ * Reads the backup's entries into memory (nothing is written to disk, so a truncated file cannot
+ * leave half-extracted files behind) and refuses anything that is not one of ours.
+ */
+async function readEntries(file: string): Promise<Map<string, Buffer>> {
   if (!existsSync(file)) throw new BackupError(`备份文件不存在：${file}`);
+  const entries = new Map<string, Buffer>();
   const unknown: string[] = [];
   try {
-    await tar.x({ file, cwd: work, strict: true, filter: (p) => (ENTRIES.has(p) ? true : (unknown.push(p), false)) });
+    await tar.t({
+      file, strict: true,
+      onReadEntry: (entry) => {
+        if (!ENTRIES.has(entry.path) || entry.type !== 'File') {
+          unknown.push(entry.path);
+          return entry.resume();
+        }
+        const chunks: Buffer[] = [];
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => entries.set(entry.path, Buffer.concat(chunks)));
+      },
+    });
   } catch (e: any) {
     throw new BackupError(`备份文件损坏或不是监帮的备份，无法解包：${e?.message ?? e}`);
   }
   if (unknown.length) throw new BackupError(`备份文件含有不应有的内容（${unknown.slice(0, 3).join('、')}），拒绝恢复`);
-  if (!existsSync(join(work, MANIFEST))) throw new BackupError('备份文件损坏或不是监帮的备份：缺少 manifest.json');
+  return entries;
+}
+
+/** Checks a backup without touching any database: the manifest's format, keys and signature, the dump's size and sha256. */
+async function openBackup(file: string, keys: KeyRing): Promise<{ manifest: BackupManifest; dump: Buffer; checkpoints: string }> {
+  const entries = await readEntries(file);
+  const manifestBytes = entries.get(MANIFEST);
+  if (!manifestBytes) throw new BackupError('备份文件损坏或不是监帮的备份：缺少 manifest.json');
   let manifest: BackupManifest;
   try {
-    manifest = JSON.parse(readFileSync(join(work, MANIFEST), 'utf8'));
+    manifest = JSON.parse(manifestBytes.toString('utf8'));
   } catch {
     throw new BackupError('备份文件损坏：manifest.json 不是有效的 JSON');
   }
@@ -188,14 +210,13 @@ async function openBackup(file: string, work: string, keys: KeyRing): Promise<{ 
   if (missing.length) throw new BackupError(`当前密钥文件缺少备份所需的数据密钥 ${missing.join('、')}：请放回备份时的密钥文件 keys.json`);
   const { mac, ...body } = manifest;
   if (auditMac(keys.auditKey, 'backup', body) !== mac) throw new BackupError('备份清单的签名无效：清单被改动，拒绝恢复');
-  const dumpPath = join(work, manifest.dump.file);
-  if (!Object.values(DUMP).includes(manifest.dump.file as any) || !existsSync(dumpPath)) throw new BackupError(`备份文件损坏：缺少数据库转储 ${manifest.dump.file}`);
-  const dump = readFileSync(dumpPath);
+  const dump = Object.values(DUMP).includes(manifest.dump.file as any) ? entries.get(manifest.dump.file) : undefined;
+  if (!dump) throw new BackupError(`备份文件损坏：缺少数据库转储 ${manifest.dump.file}`);
   if (dump.length !== manifest.dump.bytes || sha256(dump) !== manifest.dump.sha256)
     throw new BackupError('备份文件已损坏：数据库转储的大小或 SHA-256 与清单不符，拒绝恢复');
   const latest = Math.max(...migrationFiles().map((m) => m.version));
   if (manifest.schemaVersion > latest) throw new BackupError(`备份来自更新的版本（数据库结构版本 ${manifest.schemaVersion}，本程序只到 ${latest}）：请先升级程序`);
-  return { manifest, dump };
+  return { manifest, dump, checkpoints: entries.get(CHECKPOINTS)?.toString('utf8') ?? '' };
 }
 
 /** The keys the restored data needs: given, or the existing key file (never a new one, which could open nothing). */
@@ -217,10 +238,10 @@ export interface RestoreResult {
 /** Restores `file` into the database `opts` names; see the module comment for the checks. */
 export async function restoreBackup(opts: OpenOptions, file: string, o: { force?: boolean } = {}): Promise<RestoreResult> {
   const keys = restoreKeys(opts);
-  const work = mkdtempSync(join(tmpdir(), 'jianbang-restore-'));
+  const { manifest, dump, checkpoints } = await openBackup(resolve(file), keys);
   const movedAside: string[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'jianbang-restore-'));
   try {
-    const { manifest, dump } = await openBackup(resolve(file), work, keys);
     const targetKind = opts.url ? 'postgres' : 'pglite';
     if (manifest.kind !== targetKind)
       throw new BackupError(`这是${manifest.kind === 'pglite' ? '内嵌 PGlite' : 'PostgreSQL 服务器'}的备份，不能恢复到${targetKind === 'pglite' ? '内嵌 PGlite' : 'PostgreSQL 服务器'}（请按备份时的方式配置 DATABASE_URL / JIANBANG_DATA_DIR）`);
@@ -251,6 +272,7 @@ export async function restoreBackup(opts: OpenOptions, file: string, o: { force?
           movedAside.push(`模式 ${aside}`);
         }
         const dumpPath = join(work, manifest.dump.file);
+        writeFileSync(dumpPath, dump, { mode: 0o600 });
         const conn = pgConnection(opts.url!);
         run(tool, ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${conn.url}`, dumpPath], conn.env, '导入数据库');
       } catch (e) {
@@ -263,7 +285,6 @@ export async function restoreBackup(opts: OpenOptions, file: string, o: { force?
       const anchor = anchorOf(database.db);
       if (anchor) {
         const h = manifest.auditHead;
-        const checkpoints = existsSync(join(work, CHECKPOINTS)) ? readFileSync(join(work, CHECKPOINTS), 'utf8') : '';
         const chains: Parameters<typeof anchor.reset>[0] = h && h.keyedFrom !== null ? { [GLOBAL_CHAIN]: { seq: h.seq, hash: h.hash, keyedFrom: h.keyedFrom } } : {};
         movedAside.push(...anchor.reset(chains, checkpoints, 'before-restore'));
         if (h) anchor.checkpoint(h, 'restore');
