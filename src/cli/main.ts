@@ -43,11 +43,24 @@ program
   .option('--json', '输出 JSON')
   .action(async (o) => (await import('./simulate.ts')).simulateCommand(o));
 
+program
+  .command('backup <file>')
+  .description('备份数据库到一个文件（内嵌 PGlite 或 PostgreSQL 服务器；不含密钥，密钥文件须另行备份）；内嵌数据库须先停止服务器')
+  .action(async (file) => (await import('./backup.ts')).backupCommand(file));
+
+program
+  .command('restore <file>')
+  .description('从备份文件恢复到配置的数据库（只写入空的数据目录/数据库），恢复后校验审计日志并记入审计')
+  .option('--force', '目标已有数据时仍恢复：原数据目录（或 public 模式）移到一旁保留，不删除')
+  .action(async (file, o) => (await import('./backup.ts')).restoreCommand(file, o));
+
 const audit = program.command('audit').description('审计日志');
 audit
   .command('verify')
-  .description('校验审计日志哈希链，指出第一条被篡改的记录')
-  .action(async () => (await import('./db-commands.ts')).auditVerifyCommand());
+  .description('用审计密钥校验哈希链，并与库外的头部锚点和检查点比对，指出被删除或改写的记录；有问题时退出码为 1')
+  .option('--reanchor', '记录本身完好而锚点丢失或损坏时，按数据库现状重新建立头部锚点（原文件移到一旁，记入审计日志）')
+  .option('--reason <text>', '重新建立锚点的原因')
+  .action(async (o) => (await import('./db-commands.ts')).auditVerifyCommand(o));
 
 const keys = program.command('keys').description('数据加密密钥（身份证号、电话、银行账号加密存储，SEC-7）');
 const keysRun = (action: 'status' | 'rotate' | 'retire') => async (o: { batch?: string; reason?: string }) => {

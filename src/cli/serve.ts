@@ -3,6 +3,7 @@ import { bootstrap } from '../app/bootstrap.ts';
 import { startDeadlineScheduler } from '../app/deadlines/run-deadline-scheduler.ts';
 import { buildServer, type ServerOptions } from '../http/server.ts';
 import { databaseOptionsFromEnv, openDatabase } from '../store/connection.ts';
+import { checkpointAudit } from '../store/audit.ts';
 
 export async function serve(o: { port?: string; demo?: boolean }) {
   const started = Date.now();
@@ -22,7 +23,7 @@ export async function serve(o: { port?: string; demo?: boolean }) {
   }
   if (o.demo) {
     const { loadDemo } = await import('./demo.ts');
-    await loadDemo(database, { seed: 1, households: 3000, county: '360731' }, true);
+    await loadDemo(database, { seed: 1, households: 3000, county: '360731' });
   }
   const http = httpOptionsFromEnv();
   if (typeof http.trustProxy === 'number')
@@ -30,17 +31,25 @@ export async function serve(o: { port?: string; demo?: boolean }) {
   const app = await buildServer({ db: database.db, logger: process.env.JIANBANG_LOG === '1', ...http });
   const port = Number(o.port ?? process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
-  console.log(`监帮已启动：http://localhost:${port}  （API 文档 /api/docs，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`);
   // Deadlines are marked due soon / overdue at start and every hour; the last good run is recorded (PRC-7).
   const stopScheduler = startDeadlineScheduler(database.db, () => new Date(), (msg, err) => console.error(msg, err));
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     stopScheduler();
     await app.close();
+    // The audit head and a signed checkpoint at stop: the next verify can tell what happened while it was down.
+    await checkpointAudit(database.db, 'stop').catch((e) => console.error('写入审计检查点失败：', e));
     await database.close();
     process.exit(0);
   };
+  // Before the announcement: whoever reacts to it by stopping the server gets a clean stop.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const address = app.server.address();
+  const listening = address && typeof address === 'object' ? address.port : port; // PORT=0 picks a free port
+  console.log(`监帮已启动：http://localhost:${listening}  （API 文档 /api/docs，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`);
 }
 
 /**

@@ -6,7 +6,8 @@ import { PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 import { DatabaseContextPlugin, type DatabaseContext } from './context.ts';
 import { ephemeralKeyRing, loadKeyRing, type KeyRing } from './keys.ts';
-import { acquireDataDirLock, prepareDataDir } from './data-dir.ts';
+import { acquireDataDirLock, prepareDataDir, type DataDirLayout } from './data-dir.ts';
+import { anchorFor } from './audit-anchor.ts';
 
 export interface Database {
   db: Kysely<DB>;
@@ -17,6 +18,8 @@ export interface Database {
   dataDir: string | null;
   /** Runs a multi-statement SQL script (migrations) in the current session. */
   execScript(script: string, trx?: Kysely<DB>): Promise<void>;
+  /** PGlite only: the whole data directory as a gzipped tarball (backup). */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -45,10 +48,16 @@ export interface OpenOptions {
   poolSize?: number;
   /** What the process is doing, written into the data folder's lock (`serve`, `demo` …). */
   command?: string;
+  /** PGlite: a data directory tarball (`dumpDataDir`) to start from instead of an empty one (restore). */
+  loadDataDir?: Blob;
+  /** PGlite: runs under the folder's lock before the database opens (restore moves the old files aside here). */
+  onLocked?: (layout: DataDirLayout) => void;
 }
 
 function contextFor(opts: OpenOptions, keyDir: string | null): DatabaseContext {
-  return { keys: opts.keys ?? (keyDir ? loadKeyRing(keyDir) : ephemeralKeyRing()), keyDir, auditHead: null };
+  const keys = opts.keys ?? (keyDir ? loadKeyRing(keyDir) : ephemeralKeyRing());
+  // The audit head lives beside the key (a file), or in memory for an in-memory database.
+  return { keys, keyDir, auditHead: anchorFor(keyDir, keys.auditKey) };
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -73,9 +82,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const release = onDisk ? acquireDataDirLock(opts.dataDir!, opts.command ?? process.argv.slice(2).join(' ')) : () => {};
   try {
     const layout = onDisk ? prepareDataDir(opts.dataDir!) : null;
+    if (layout) opts.onLocked?.(layout);
     const context = contextFor(opts, opts.keyDir ?? layout?.keyDir ?? null);
     const lite = new PGlite({
       ...(layout ? { dataDir: layout.pgliteDir } : {}),
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
       parsers: { [types.DATE]: (v: string) => v, [types.INT8]: (v: string) => Number(v) },
     });
     await lite.waitReady;
@@ -86,6 +97,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       context,
       dataDir: layout?.root ?? null,
       execScript: (script, trx) => execScript(script, trx ?? db),
+      dumpDataDir: () => lite.dumpDataDir('gzip'),
       close: async () => {
         try {
           await db.destroy();

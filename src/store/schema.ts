@@ -102,6 +102,8 @@ export interface AuditLogTable {
   reason: string | null;
   prev_hash: string;
   hash: string;
+  /** 'hmac-sha256' (keyed, from migration 009 on) or 'sha256' (rows written before it). */
+  hash_alg: 'sha256' | 'hmac-sha256';
 }
 
 export interface HouseholdTable {

@@ -39,9 +39,12 @@ export async function createPlan(db: Db, actor: Actor, householdId: number, raw:
   if (caseId && !kase) c.fail('caseId', '该识别认定案件不属于本户');
   if (!c.ok) throw invalid(c.errors);
   const planCaseId = kase?.id ?? null;
-  if (await planForCase(db, householdId, planCaseId))
-    throw new AppError(409, [{ path: 'caseId', message: '本户该次识别认定已有帮扶计划，请在原计划中新增措施' }]);
+  const exists = () => new AppError(409, [{ path: 'caseId', message: '本户该次识别认定已有帮扶计划，请在原计划中新增措施' }]);
+  if (await planForCase(db, householdId, planCaseId)) throw exists();
   return inTransaction(db, async (trx) => {
+    // Two plans made at once would both pass the check above (no unique index covers plans without a case): lock the household and look again.
+    await trx.selectFrom('household').select('id').where('id', '=', householdId).forUpdate().execute();
+    if (await planForCase(trx, householdId, planCaseId)) throw exists();
     const plan = await insertPlan(trx, {
       household_id: householdId, county_code: h.county_code, case_id: planCaseId, proposed_on: proposedOn,
       note: fields.note, development_declined_reason: fields.developmentDeclinedReason, created_by: actor.id || null,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { padRegionCode } from '../../domain/region-code.ts';
 import { seededRandom } from '../../domain/random.ts';
 import { loadDemoCases } from './demo-cases.ts';
@@ -49,13 +50,37 @@ async function countyVillages(db: Db, county: string) {
     .execute();
 }
 
+/** Serialises demo loads of one database (two `demo` runs against one server), apart from the audit chain's lock. */
+const DEMO_LOAD_LOCK = 7340002;
+
+export interface DemoResult {
+  logins: DemoLogin[];
+  password: string;
+  /** Households generated now (0 when the county's demo data was already there). */
+  households: number;
+  /** When the county's demo data was loaded before (then nothing was written now). */
+  alreadyLoadedAt: string | null;
+}
+
 /**
  * Demo data (DAT-3): users for every level in one real county and its city and province, and
  * synthetic households on the county's real villages. Deterministic for a given seed.
+ *
+ * One transaction, all or nothing: a failure or a killed process leaves no demo user, household,
+ * case or audit entry behind, so the next run starts clean. Use cases called inside join it.
+ * Households go first and the audited steps (users, cases) last, so the audit chain's lock is held
+ * only for the end of the load.
  */
 export { insertBatch as insertSyntheticHouseholds };
 
-export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: number, total: number) => void) {
+export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: number, total: number) => void): Promise<DemoResult> {
+  return inTransaction(db, async (trx) => {
+    await sql`select pg_advisory_xact_lock(${sql.lit(DEMO_LOAD_LOCK)})`.execute(trx);
+    return loadDemoIn(trx, o, onProgress);
+  });
+}
+
+async function loadDemoIn(db: Db, o: DemoOptions, onProgress?: (done: number, total: number) => void): Promise<DemoResult> {
   const villages = await countyVillages(db, o.county);
   if (villages.length === 0) throw new Error(`县级代码 ${o.county} 下没有村级区划（请确认是江西省的县）`);
   const county = padRegionCode(o.county);
@@ -81,13 +106,9 @@ export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: numbe
     { username: 'auditor', role: 'audit_admin', regionCode: province, displayName: '审计管理员' },
     ...DEPARTMENT_KINDS.map((k) => ({ username: `dept_${k}`, role: 'department' as Role, regionCode: county, displayName: `${names.get(county)}${DEPARTMENT_KIND_NAMES[k]}部门`, departmentKind: k })),
   ];
-  for (const u of users)
-    if (!(await findUserByUsername(db, u.username)))
-      await createUser(
-        db, SYSTEM_ACTOR,
-        { username: u.username, displayName: u.displayName, role: u.role, regionCode: u.regionCode, departmentKind: u.departmentKind, password: DEMO_PASSWORD, mustChangePassword: false },
-        { skipAuthz: true },
-      );
+  const logins: DemoLogin[] = users.map((u) => ({ username: u.username, role: u.role, regionCode: u.regionCode, regionName: names.get(u.regionCode) ?? '', note: u.note }));
+  const loadedAt = await demoLoadedAt(db, o.county);
+  if (loadedAt) return { logins, password: DEMO_PASSWORD, households: 0, alreadyLoadedAt: loadedAt };
 
   const rnd = seededRandom(o.seed);
   // The demo accounts' township gets a larger share so its villages have lists worth browsing.
@@ -106,12 +127,18 @@ export async function loadDemo(db: Db, o: DemoOptions, onProgress?: (done: numbe
     .values(villages.map((v) => ({ region_code: v.code, year, rural_registered_population: rnd.int(800, 3200) })))
     .onConflict((oc) => oc.columns(['region_code', 'year']).doNothing())
     .execute();
+  for (const u of users)
+    if (!(await findUserByUsername(db, u.username)))
+      await createUser(
+        db, SYSTEM_ACTOR,
+        { username: u.username, displayName: u.displayName, role: u.role, regionCode: u.regionCode, departmentKind: u.departmentKind, password: DEMO_PASSWORD, mustChangePassword: false },
+        { skipAuthz: true },
+      );
   const cases = await loadDemoCases(db, sibling!.code, chinaDate(new Date()));
   await inTransaction(db, (trx) =>
     appendAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.load', objectType: 'demo', objectId: o.county, countyCode: o.county, after: { seed: o.seed, households: o.households, cases } }),
   );
-  const logins: DemoLogin[] = users.map((u) => ({ username: u.username, role: u.role, regionCode: u.regionCode, regionName: names.get(u.regionCode) ?? '', note: u.note }));
-  return { logins, password: DEMO_PASSWORD, households: households.length };
+  return { logins, password: DEMO_PASSWORD, households: households.length, alreadyLoadedAt: null };
 }
 
 async function insertBatch(db: Db, county: string, batch: SyntheticHousehold[]) {
@@ -156,7 +183,8 @@ async function insertBatch(db: Db, county: string, batch: SyntheticHousehold[]) 
   });
 }
 
-export async function demoLoaded(db: Db, county: string): Promise<boolean> {
-  const r = await db.selectFrom('audit_log').select('seq').where('action', '=', 'demo.load').where('object_id', '=', county).executeTakeFirst();
-  return !!r;
+/** When the county's demo data was loaded (its `demo.load` audit entry, written in the same transaction), or null. */
+export async function demoLoadedAt(db: Db, county: string): Promise<string | null> {
+  const r = await db.selectFrom('audit_log').select('at').where('action', '=', 'demo.load').where('object_id', '=', county).executeTakeFirst();
+  return r ? new Date(r.at).toISOString() : null;
 }
