@@ -5,6 +5,7 @@ import { api, ApiError, type FieldError } from '../api.ts';
 import { ErrorResult } from '../components/ErrorResult.tsx';
 import { applyServerErrors } from '../forms.ts';
 import { PageSpin } from '../App.tsx';
+import DataKeyCard from './DataKeyCard.tsx';
 import type { getSecurityPolicy } from '../../../src/app/security/get-security-policy.ts';
 import type { PasswordPolicy } from '../../../src/domain/password-policy.ts';
 
@@ -80,6 +81,9 @@ export default function SecurityPolicyPage() {
           </Button>
         </Card>
       </Form>
+      <div style={{ maxWidth: 860, marginTop: 16 }}>
+        <DataKeyCard />
+      </div>
     </>
   );
 }
