@@ -16,5 +16,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 300_000,
     teardownTimeout: 60_000,
+    // The browser renders lazily loaded pages and region paths level by level; on a busy 2-core
+    // machine that takes more than expect.poll's default second.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });
