@@ -192,10 +192,12 @@ describe(`household registry [${TEST_DB_KIND}]`, () => {
       // Either validation saw the other registration (400) or the unique index stopped it (23505).
       expect(String(failed.reason instanceof AppError ? failed.reason.status : failed.reason?.code)).toMatch(/^(400|23505)$/);
       const winner = (ok[0] as PromiseFulfilledResult<{ members: unknown[] }>).value;
+      // A refusal by validation names a registered number: that attempt is on record too (SEC-2).
+      const refusedByValidation = failed.reason instanceof AppError;
       expect(await snapshot()).toEqual({
         household: before.household + 1,
         member: before.member + winner.members.length,
-        audit_log: before.audit_log + 1,
+        audit_log: before.audit_log + 1 + (refusedByValidation ? 1 : 0),
       });
       const orphans = await sql<{ n: number }>`
         select count(*)::int as n from household h where not exists (select 1 from member m where m.household_id = h.id)`.execute(db);
