@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Alert, Form, Input, Modal } from 'antd';
-import { ApiError, type FieldError } from '../api.ts';
-import { applyServerErrors, describePath } from '../forms.ts';
+import { type FieldError } from '../api.ts';
+import { describePath, submitProblems } from '../forms.ts';
 
 /**
  * Every account and security action asks why (the reason goes to the audit log). Extra fields go
@@ -31,7 +31,7 @@ export function ReasonModal<T extends { reason: string }>({
     try {
       await onSubmit({ ...v, reason: v.reason.trim() });
     } catch (e) {
-      setProblems(e instanceof ApiError && e.status === 400 ? applyServerErrors(form, e.errors) : e instanceof ApiError ? e.errors : [{ path: '', message: String(e) }]);
+      setProblems(submitProblems(form, e));
     } finally {
       setBusy(false);
     }

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Col, Form, Input, InputNumber, Row, Typography } from 'antd';
-import { api, ApiError, type FieldError } from '../api.ts';
+import { api, type FieldError } from '../api.ts';
 import { ErrorResult } from '../components/ErrorResult.tsx';
-import { applyServerErrors } from '../forms.ts';
+import { submitProblems } from '../forms.ts';
 import { PageSpin } from '../App.tsx';
 import DataKeyCard from './DataKeyCard.tsx';
 import type { getSecurityPolicy } from '../../../src/app/security/get-security-policy.ts';
@@ -38,7 +38,7 @@ export default function SecurityPolicyPage() {
       message.success('安全策略已保存');
       await qc.invalidateQueries({ queryKey: KEY });
     } catch (e) {
-      setProblems(e instanceof ApiError && e.status === 400 ? applyServerErrors(form, e.errors) : e instanceof ApiError ? e.errors : [{ path: '', message: String(e) }]);
+      setProblems(submitProblems(form, e));
     } finally {
       setBusy(false);
     }
