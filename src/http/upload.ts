@@ -71,3 +71,10 @@ export async function receiveUpload(req: FastifyRequest, maxBytes: number): Prom
     throw invalid([{ path: 'file', message: '请上传 .xlsx 或 .csv 文件（请求体为文件本身，Content-Type: application/octet-stream）' }]);
   return saveStream(body, maxBytes);
 }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body is an uploaded file, streamed (see upload.ts). */
+    upload?: boolean;
+  }
+}

@@ -420,6 +420,45 @@ export interface MeasureTable {
   version: Generated<number>;
 }
 
+export interface ImportJobTable {
+  id: Generated<number>;
+  sheet: string;
+  county_code: string;
+  region_code: string;
+  user_id: number | null;
+  actor_name: string;
+  actor_role: string | null;
+  dry_run: boolean;
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  file_kind: 'xlsx' | 'csv' | null;
+  file_encoding: 'utf8' | 'gb18030' | null;
+  status: Generated<'queued' | 'running' | 'succeeded' | 'rejected' | 'failed'>;
+  phase: 'reading' | 'validating' | 'writing' | null;
+  rows_read: Generated<number>;
+  rows_validated: Generated<number>;
+  rows_written: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  problem_count: Generated<number>;
+  problems: Json | null;
+  message: string | null;
+  rerun_of: number | null;
+  runner: string | null;
+  created_at: Generated<Timestamp>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportFileChunkTable {
+  job_id: number;
+  seq: number;
+  key_id: string;
+  data: Buffer;
+}
+
 export interface DB {
   region: RegionTable;
   region_population: RegionPopulationTable;
@@ -449,4 +488,6 @@ export interface DB {
   measure: MeasureTable;
   user_recovery_code: UserRecoveryCodeTable;
   login_throttle: LoginThrottleTable;
+  import_job: ImportJobTable;
+  import_file_chunk: ImportFileChunkTable;
 }
