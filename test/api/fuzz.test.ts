@@ -107,6 +107,8 @@ function paramValue(path: string, name: string): string {
       return String(YEAR);
     case 'code':
       return k.regions.villageA;
+    case 'sheet':
+      return 'households';
     case 'action':
       return 'end_notice'; // the step the case is at, so its fields reach the case machine
     default:
@@ -121,6 +123,9 @@ function baselines(): Record<string, unknown> {
     'POST /auth/logout': NO_BASELINE,
     'POST /auth/password': { oldPassword: 'wrong-old-password', newPassword: 'x' },
     'POST /households': { household: { regionCode: 'fuzz' }, members: [] },
+    // An import's body is the file: a JSON body is refused before any job exists.
+    'POST /imports': { file: 'fuzz' },
+    'POST /imports/{id}/rerun': { dryRun: true },
     'PATCH /households/{id}': { version: V, regionCode: 'fuzz' },
     'POST /households/{id}/members': { name: '', idNumber: 'fuzz', relation: 'fuzz' },
     'PATCH /households/{id}/members/{memberId}': { version: V, idNumber: 'fuzz' },
@@ -198,6 +203,7 @@ function extraBodies(): Record<string, [string, unknown, boolean][]> {
 }
 
 const QUERY_BASELINES: Record<string, Record<string, string>> = {
+  'POST /imports': { sheet: 'households' },
   'GET /supervision/assistance-gaps': { kind: 'no_measure' },
   'GET /notices/county-announcement': { from: '2024-01-01' },
   'GET /cases/{id}/notice': { type: 'village_notice' },

@@ -4,7 +4,7 @@ import { importsIdle } from '../../src/app/imports/import-queue.ts';
 import { MEMBERS_SHEET } from '../../src/domain/sheets/registry.ts';
 import { API, createTestApp, type TestApp } from '../helpers/app.ts';
 import { nextIdNumber } from '../helpers/households.ts';
-import { csv, readWorkbook, registryRows, registryWorkbook, workbook } from '../helpers/import-files.ts';
+import { csv, readWorkbook, registryRows, registryWorkbook, workbook, zipBomb } from '../helpers/import-files.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -186,6 +186,31 @@ describe('import of the registry', () => {
       if (old === undefined) delete process.env.JIANBANG_IMPORT_MAX_MB;
       else process.env.JIANBANG_IMPORT_MAX_MB = old;
     }
+  });
+
+  it('a file of several thousand rows: one bad row in the middle writes nothing, the corrected file imports whole', async () => {
+    const rows = registryRows(
+      Array.from({ length: 1500 }, (_, i) => ({ region: i % 2 ? t.regions.villageA : t.regions.villageB, head: { name: `大${i}`, idNumber: nextIdNumber() }, members: [{ name: `大子${i}`, idNumber: nextIdNumber('female'), 与户主关系: '配偶' }] })),
+    );
+    const good = rows.members[1601]!['出生日期'];
+    rows.members[1601]!['出生日期'] = '1899-13-01';
+    const before = await householdCount();
+    const bad = await importFile('county', await registryWorkbook(rows));
+    expect(bad).toMatchObject({ status: 'rejected', rowsRead: 4500, problemCount: 1 });
+    expect(bad.problems[0]).toMatchObject({ sheet: '家庭成员', row: 1603, column: '出生日期' });
+    expect(await householdCount()).toBe(before);
+    rows.members[1601]!['出生日期'] = good ?? null;
+    const job = await importFile('county', await registryWorkbook(rows));
+    expect(job).toMatchObject({ status: 'succeeded', created: 4500, rowsRead: 4500, rowsWritten: 4500 });
+    expect(await householdCount()).toBe(before + 1500);
+    const audits = await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('reason', 'like', `%导入任务 ${job.id}）`).executeTakeFirstOrThrow();
+    expect(Number(audits.n)).toBe(1500); // one entry per household created, with its members
+  });
+
+  it('refuses a zip bomb before parsing it', async () => {
+    const res = await upload('county', zipBomb());
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].message).toContain('压缩炸弹');
   });
 
   it('lists the jobs of the actor’s region only, and refuses other roles', async () => {
