@@ -35,6 +35,20 @@ describe('readTable', () => {
     expect(got[1]!.cells[2]).toBe(12.5);
   });
 
+  it('keeps Chinese text whole where it crosses the chunks of the inflated sheet', async () => {
+    const path = join(dir, 'many.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false });
+    const ws = wb.addWorksheet('家庭成员');
+    const words = ['有劳动能力', '弱劳力/半劳力', '户主', '配偶', '一般农户'];
+    for (let i = 0; i < 20_000; i++) ws.addRow([`成员${i}`, words[i % words.length]]).commit();
+    ws.commit();
+    await wb.commit();
+    const got = await rows(path);
+    expect(got).toHaveLength(20_000);
+    const bad = got.filter((r, i) => r.cells[0] !== `成员${i}` || r.cells[1] !== words[i % words.length]);
+    expect(bad).toEqual([]);
+  });
+
   it('detects UTF-8 with and without BOM and GB18030 CSV', async () => {
     const text = '姓名,村民小组\r\n张三,"第三组,东"\r\n';
     for (const [name, bytes, encoding] of [
