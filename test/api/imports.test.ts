@@ -22,9 +22,12 @@ async function importFile(user: string, file: Buffer, query = 'sheet=households'
   const res = await upload(user, file, query);
   expect(res.statusCode, res.body).toBe(202);
   await importsIdle(t.db);
-  const job = await t.as(user).get(`${API}/imports/${res.json().id}`);
+  const job = await t.as(user).get(`${API}/imports/${res.json().id}?problems=20`);
   expect(job.statusCode).toBe(200);
-  return job.json();
+  const view = job.json();
+  // Failures print what the job said (the assertion diff alone hides it).
+  if (view.status !== 'succeeded') console.log(`job ${view.id} ${view.status}: ${view.message} ${JSON.stringify(view.problems)}`);
+  return view;
 }
 
 const householdCount = async () => Number((await t.db.selectFrom('household').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -86,7 +89,7 @@ describe('import of the registry', () => {
   it('re-importing the same file changes nothing and says so', async () => {
     const auditBefore = await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     const job = await importFile('county', file);
-    expect(job).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: 5 });
+    expect(job, `${job.message} ${JSON.stringify(job.problems)}`).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: 5 });
     expect(job.message).toContain('没有改动');
     const auditAfter = await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     expect(Number(auditAfter.n) - Number(auditBefore.n)).toBe(1); // the job's own entry only
