@@ -10,8 +10,7 @@
  */
 import { CATEGORY_NAMES, RISK_NAMES } from '../../policy/labels.ts';
 import { CATEGORIES, RISK_TYPES } from '../../policy/types.ts';
-import { HEALTH_STATES, LABOR_ABILITIES, RELATIONS, RELATION_NAMES, SCHOOLING } from '../household.ts';
-import { HEAD_ID_HEADER, HEALTH_NAMES, HOUSEHOLD_KIND_NAMES, LABOR_ABILITY_NAMES, SCHOOLING_NAMES, SEX_NAMES } from './registry.ts';
+import { HEAD_ID_HEADER, HOUSEHOLD_KIND_NAMES, MEMBERS_SHEET } from './registry.ts';
 import type { ColumnSpec, SheetSpec } from './spec.ts';
 
 /** Q45: a monitoring object is entered into the national system within 10 days of county approval. */
@@ -73,6 +72,13 @@ export const NATIONAL_HOUSEHOLD_SHEET: SheetSpec = {
   ],
 };
 
+/** A member column as the registry's member sheet declares it (same codes, labels, sensitivity), renamed where the national form words it so. */
+function registryMember(field: string, over: Partial<ColumnSpec> = {}): ColumnSpec {
+  const c = MEMBERS_SHEET.columns.find((x) => x.field === field);
+  if (!c) throw new Error(`成员表没有字段 ${field}`);
+  return { ...c, ...over };
+}
+
 export const NATIONAL_MEMBER_SHEET: SheetSpec = {
   key: 'national-members',
   name: '家庭成员信息',
@@ -81,27 +87,20 @@ export const NATIONAL_MEMBER_SHEET: SheetSpec = {
   columns: [
     { header: H.householdNo, field: 'householdNo', type: 'text', required: false, max: 40, example: '1024', rule: '与户信息表的户编号一致', width: 12 },
     { header: H.headId, field: 'headIdNumber', type: 'idNumber', required: true, example: '360731198001011234', rule: '成员所在户的户主身份证号', sensitive: 'idNumber', width: 21 },
-    { header: '姓名', field: 'name', type: 'text', required: true, max: 50, example: '张三', rule: '成员姓名', width: 10 },
-    { header: '证件号码', field: 'idNumber', type: 'idNumber', required: true, example: '360731198001011234', rule: '18位居民身份证号（GB 11643）', sensitive: 'idNumber', width: 21 },
-    { header: '与户主关系', field: 'relation', type: 'enum', required: true, values: RELATIONS, labels: RELATION_NAMES, example: '户主', rule: '每户有且只有一名户主', width: 10 },
-    { header: '性别', field: 'sex', type: 'enum', required: false, values: ['male', 'female'], labels: SEX_NAMES, example: '男', rule: '与身份证号一致', width: 6 },
-    { header: '出生日期', field: 'birthDate', type: 'date', required: false, example: '1980-01-01', rule: '与身份证号一致', width: 12 },
-    { header: '健康状况', field: 'health', type: 'enum', required: false, values: HEALTH_STATES, labels: HEALTH_NAMES, example: '健康', rule: '健康、长期慢性病、大病或残疾', sensitive: 'health', width: 12 },
-    { header: '残疾等级', field: 'disabilityGrade', type: 'integer', required: false, example: '', rule: '残疾人员填 1-4', sensitive: 'health', width: 8 },
-    { header: '劳动能力', field: 'laborAbility', type: 'enum', required: false, values: LABOR_ABILITIES, labels: LABOR_ABILITY_NAMES, example: '有劳动能力', rule: '劳动技能/劳动能力：有劳动能力、弱劳力/半劳力或无劳动能力', clause: 'Q24', width: 14 },
-    { header: '在校生状况', field: 'schooling', type: 'enum', required: false, values: SCHOOLING, labels: SCHOOLING_NAMES, example: '', rule: '在校生填写学段', width: 14 },
-    { header: '务工状况', field: 'employment', type: 'text', required: false, max: 100, example: '', rule: '务工就业情况', sensitive: 'freeText', width: 16 },
+    registryMember('name'),
+    registryMember('idNumber', { header: '证件号码', rule: '18位居民身份证号（GB 11643）' }),
+    registryMember('relation'),
+    registryMember('sex', { rule: '与身份证号一致' }),
+    registryMember('birthDate', { rule: '与身份证号一致' }),
+    registryMember('health', { rule: '健康、长期慢性病、大病或残疾' }),
+    registryMember('disabilityGrade'),
+    registryMember('laborAbility', { required: false, rule: '劳动技能/劳动能力：有劳动能力、弱劳力/半劳力或无劳动能力', clause: 'Q24' }),
+    registryMember('schooling', { header: '在校生状况' }),
+    registryMember('employment', { header: '务工状况' }),
   ],
 };
 
 export const NATIONAL_SHEETS = [NATIONAL_HOUSEHOLD_SHEET, NATIONAL_MEMBER_SHEET] as const;
-
-/** The column of `sheet` with this field (the spec is the one place headers are named). */
-export function nationalColumn(sheet: SheetSpec, field: string): ColumnSpec {
-  const c = sheet.columns.find((x) => x.field === field);
-  if (!c) throw new Error(`全国格式没有字段 ${field}`);
-  return c;
-}
 
 const RISK_BY_NAME = new Map<string, string>(RISK_TYPES.map((t) => [RISK_NAMES[t], t]));
 
