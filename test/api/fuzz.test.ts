@@ -171,6 +171,8 @@ function baselines(): Record<string, unknown> {
     'POST /auth/two-factor/confirm': { code: '12345' },
     'POST /auth/two-factor/disable': { code: '12345' },
     'POST /auth/two-factor/recovery-codes': { code: '12345' },
+    // An upload route takes the file as the body: JSON is no file (400), so nothing is reconciled.
+    'POST /exchange/national/reconciliations': {},
   };
   for (const kind of ['incomes', 'claims', 'expenses', 'risks']) {
     base[`PATCH /households/{id}/${kind}/{recordId}`] = { version: V, type: 'fuzz' };
@@ -207,6 +209,8 @@ const QUERY_BASELINES: Record<string, Record<string, string>> = {
   'GET /supervision/assistance-gaps': { kind: 'no_measure' },
   'GET /notices/county-announcement': { from: '2024-01-01' },
   'GET /cases/{id}/notice': { type: 'village_notice' },
+  // A county that does not exist: the export (which writes its audit entry) is never carried out.
+  'GET /exchange/national/export.xlsx': { countyCode: '369999' },
 };
 
 function operations(doc: any): Op[] {

@@ -29,6 +29,7 @@ const AssistanceGapsPage = lazy(() => import('./pages/AssistanceGapsPage.tsx'));
 const MemberChangeListPage = lazy(() => import('./pages/MemberChangeListPage.tsx'));
 const YearlyUpdatePage = lazy(() => import('./pages/YearlyUpdatePage.tsx'));
 const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
+const NationalExchangePage = lazy(() => import('./exchange/NationalExchangePage.tsx'));
 
 export const PageSpin = () => (
   <div style={{ padding: 64, textAlign: 'center' }}>
@@ -94,6 +95,7 @@ export function App() {
           <Route path="member-changes" element={<MemberChangeListPage />} />
           <Route path="yearly-updates" element={<YearlyUpdatePage />} />
           <Route path="imports" element={<ImportPage />} />
+          <Route path="exchange/national" element={<NationalExchangePage />} />
           <Route path="cases" element={<CaseListPage />} />
           <Route path="cases/:id" element={<CasePage />} />
           <Route path="account" element={<AccountSecurityPage />} />

@@ -7,7 +7,7 @@ import {
 } from '@ant-design/icons';
 import { CalendarOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { AlertOutlined, SolutionOutlined } from '@ant-design/icons';
-import { CloudUploadOutlined, DesktopOutlined, FileSearchOutlined, SettingOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, DesktopOutlined, FileSearchOutlined, SettingOutlined, SwapOutlined } from '@ant-design/icons';
 import { api, firstMessage } from '../api.ts';
 import { useMe } from '../auth/auth.ts';
 import { HANDLING_ROLES, WORK_ROLES } from '../labels.ts';
@@ -30,6 +30,7 @@ function menuFor(role: string): Item[] {
       { key: '/member-changes', icon: <UserSwitchOutlined />, label: '人口自然增减' },
       { key: '/yearly-updates', icon: <CalendarOutlined />, label: '年度信息更新' },
       ...(HANDLING_ROLES.includes(role) ? [{ key: '/imports', icon: <CloudUploadOutlined />, label: '数据导入' }] : []),
+      ...(['county', 'city', 'province', 'national'].includes(role) ? [{ key: '/exchange/national', icon: <SwapOutlined />, label: '全国系统交换' }] : []),
     ];
   if (role === 'system_admin') return [{ key: '/users', icon: <TeamOutlined />, label: '用户管理' }];
   if (role === 'audit_admin')
