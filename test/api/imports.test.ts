@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { importsIdle } from '../../src/app/imports/import-queue.ts';
-import { MEMBERS_SHEET } from '../../src/domain/sheets/registry.ts';
+import { HOUSEHOLDS_SHEET, MEMBERS_SHEET } from '../../src/domain/sheets/registry.ts';
 import { API, createTestApp, type TestApp } from '../helpers/app.ts';
 import { nextIdNumber } from '../helpers/households.ts';
 import { csv, readWorkbook, registryRows, registryWorkbook, workbook, zipBomb } from '../helpers/import-files.ts';
@@ -214,6 +214,27 @@ describe('import of the registry', () => {
     const res = await upload('county', zipBomb());
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].message).toContain('压缩炸弹');
+  });
+
+  it('exports the registry in the import layout: revealed it imports back unchanged, masked it holds no whole number', async () => {
+    const revealed = await t.as('village').get(`${API}/imports/households/export.xlsx?reveal=true`);
+    expect(revealed.statusCode).toBe(200);
+    const sheets = await readWorkbook(revealed.rawPayload);
+    expect(sheets['农户信息']![0]).toEqual(HOUSEHOLDS_SHEET.columns.map((c) => c.header));
+    expect(sheets['家庭成员']!.length).toBeGreaterThan(3);
+    const job = await importFile('village', revealed.rawPayload);
+    expect(job).toMatchObject({ status: 'succeeded', created: 0, updated: 0 });
+    expect(job.unchanged).toBe(sheets['农户信息']!.length - 1 + sheets['家庭成员']!.length - 1);
+    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'export.registry.read_sensitive').execute();
+    expect(audit.length).toBeGreaterThan(0);
+
+    const masked = await t.as('city').get(`${API}/imports/households/export.xlsx`);
+    expect(masked.statusCode).toBe(200);
+    const text = JSON.stringify(await readWorkbook(masked.rawPayload));
+    expect(text).not.toMatch(/\d{17}[\dX]/);
+    expect(text).not.toMatch(/1[3-9]\d{9}/);
+    expect(text).not.toMatch(/"(19|20)\d{2}-\d{2}-\d{2}"/); // no birth date beside a masked number
+    expect((await t.as('city').get(`${API}/imports/households/export.xlsx?reveal=true`)).statusCode).toBe(403);
   });
 
   it('lists the jobs of the actor’s region only, and refuses other roles', async () => {

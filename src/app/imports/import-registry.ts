@@ -119,6 +119,8 @@ export class RegistryImporter implements SheetImporter {
   readonly title: string = '农户信息采集表（农户信息与家庭成员）';
   private groups = new Map<string, Group>();
   private memberRows = new Map<string, { row: number; sheet: string }>();
+  /** Households with a rejected row: the file fails anyway, and their other checks would only echo it. */
+  private rejectedHeads = new Set<string>();
   private plan: Plan | null = null;
 
   private group(head: string): Group {
@@ -128,6 +130,13 @@ export class RegistryImporter implements SheetImporter {
   }
 
   accept(spec: SheetSpec, row: ParsedRow): RowProblem[] {
+    const problems = this.check(spec, row);
+    const head = row.input.headIdNumber;
+    if (problems.length && typeof head === 'string') this.rejectedHeads.add(head);
+    return problems;
+  }
+
+  private check(spec: SheetSpec, row: ParsedRow): RowProblem[] {
     const problems = [...row.problems];
     const head = typeof row.input.headIdNumber === 'string' ? row.input.headIdNumber : undefined;
     if (head) {
@@ -193,6 +202,7 @@ export class RegistryImporter implements SheetImporter {
 
     const plan: Plan = { newHouseholds: [], householdUpdates: [], newMembers: [], memberUpdates: [], unchanged: 0 };
     for (const g of this.groups.values()) {
+      if (this.rejectedHeads.has(g.headIdNumber)) continue;
       const before = problems.length;
       const headMember = registered.get(g.headIdNumber);
       let existing: HouseholdRow | undefined;

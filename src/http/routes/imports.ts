@@ -8,6 +8,7 @@ import { listImportJobs } from '../../app/imports/list-import-jobs.ts';
 import { importLimits } from '../../app/imports/read-table.ts';
 import { rerunImportJob } from '../../app/imports/rerun-import-job.ts';
 import { startImport } from '../../app/imports/start-import.ts';
+import { exportRegistrySheet } from '../../app/imports/export-sheet.ts';
 import { authorize } from '../../app/authz.ts';
 import { actorOf } from '../session.ts';
 import { acceptUploads, receiveUpload } from '../upload.ts';
@@ -40,6 +41,10 @@ export async function importRoutes(app: FastifyInstance) {
     authorize(actorOf(req), 'import:run');
     const t = await importTemplate(req.params.sheet);
     return sendFile(reply, t.fileName, XLSX, t.buffer);
+  });
+  app.get<{ Querystring: { reveal?: string } }>('/imports/households/export.xlsx', { schema: { tags, querystring: Query({ reveal: Optional(BoolText('true：含完整身份证号等（村、乡镇、县级，留痕），可改后重新导入')) }), summary: '按导入格式导出本辖区信息采集表（农户信息与家庭成员）' } }, async (req, reply) => {
+    const r = await exportRegistrySheet(app.db, actorOf(req), { reveal: req.query.reveal === 'true' });
+    return sendFile(reply, r.fileName, XLSX, r.stream);
   });
   app.post<{ Querystring: { sheet: string; dryRun?: string; fileName?: string } }>(
     '/imports',
