@@ -131,6 +131,11 @@ export default function ImportPage() {
               <Button icon={<DownloadOutlined />} href={`${API}/imports/templates/${sheet.key}`} download>
                 下载导入模板
               </Button>
+              {(sheet.key === 'households' || sheet.key === 'members') && (
+                <Button icon={<DownloadOutlined />} href={`${API}/imports/households/export.xlsx?reveal=true`} download title="含完整身份证号、电话、银行账号（留痕），改正后可直接重新导入">
+                  导出本辖区现有数据
+                </Button>
+              )}
             </Space>
             <ColumnRules key={sheet.key} sheet={sheet} />
           </Card>
