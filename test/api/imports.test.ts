@@ -224,6 +224,9 @@ describe('import of the registry', () => {
     expect(sheets['家庭成员']!.length).toBeGreaterThan(3);
     const job = await importFile('village', revealed.rawPayload);
     expect(job).toMatchObject({ status: 'succeeded', created: 0, updated: 0 });
+    // The members import reads the 家庭成员 sheet of the same workbook and leaves 农户信息 alone.
+    const members = await importFile('village', revealed.rawPayload, 'sheet=members');
+    expect(members).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: sheets['家庭成员']!.length - 1 });
     expect(job.unchanged).toBe(sheets['农户信息']!.length - 1 + sheets['家庭成员']!.length - 1);
     const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'export.registry.read_sensitive').execute();
     expect(audit.length).toBeGreaterThan(0);

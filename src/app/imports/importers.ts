@@ -16,3 +16,8 @@ export function importerFor(sheet: string): SheetImporter | null {
   return FACTORIES[sheet]?.() ?? null;
 }
 
+
+/** Every sheet name an importer reads, and the template's own sheets. */
+export function knownSheetNames(): Set<string> {
+  return new Set(['说明', '选项', ...IMPORT_SHEETS.flatMap((k) => importerFor(k)!.sheets.map((s) => s.name))]);
+}

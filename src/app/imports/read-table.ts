@@ -135,28 +135,65 @@ async function* utf8Chunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerat
   if (rest) yield rest;
 }
 
+function openZip(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => (err || !z ? reject(err) : resolve(z))));
+}
+
+async function zipEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const out = new Map<string, yauzl.Entry>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (e: yauzl.Entry) => (out.set(e.fileName, e), zip.readEntry()));
+    zip.on('end', () => resolve());
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return out;
+}
+
+function entryStream(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => zip.openReadStream(e, (err, s) => (err || !s ? reject(err) : resolve(s))));
+}
+
 /**
- * exceljs's streaming reader (4.4) decodes each inflated chunk of the zip on its own, so a Chinese
- * character that falls across two chunks turns into U+FFFD — one cell in a few thousand of a
- * real roster. Its parts are handed over already decoded as text instead, which the reader passes
- * through unchanged.
+ * exceljs's streaming reader (4.4) with two of its defects worked around:
+ *
+ * - It walks the zip front to back through unzipper's streaming parser, which under load can end
+ *   before the last entries — and exceljs's own writer puts xl/workbook.xml last — so sheets came
+ *   back as "Sheet1" with unresolved shared strings, or the read failed. Here the parts are read by
+ *   yauzl from the zip's directory (random access, sizes checked while inflating), in the order the
+ *   reader needs: relations, workbook, shared strings, styles, then each worksheet, streamed.
+ * - It decodes each inflated chunk on its own, so a Chinese character split between two chunks
+ *   turned into U+FFFD (about one cell in a few thousand). The parts are handed over decoded as
+ *   UTF-8 across chunk boundaries.
  */
 const WorkbookReader = class extends (ExcelJS.stream.xlsx.WorkbookReader as any) {
-  async *_parseSharedStrings(entry: NodeJS.ReadableStream) {
-    entry.setEncoding('utf8');
-    yield* super._parseSharedStrings(entry);
-  }
-  _parseWorkbook(entry: NodeJS.ReadableStream) {
-    entry.setEncoding('utf8');
-    return super._parseWorkbook(entry);
-  }
-  _parseRels(entry: NodeJS.ReadableStream) {
-    entry.setEncoding('utf8');
-    return super._parseRels(entry);
-  }
-  _parseStyles(entry: NodeJS.ReadableStream) {
-    entry.setEncoding('utf8');
-    return super._parseStyles(entry);
+  async *parse() {
+    const zip = await openZip(this.input as string);
+    try {
+      const entries = await zipEntries(zip);
+      const text = async (name: string) => {
+        const e = entries.get(name);
+        if (!e) return null;
+        const s = await entryStream(zip, e);
+        s.setEncoding('utf8');
+        return s;
+      };
+      const rels = await text('xl/_rels/workbook.xml.rels');
+      if (rels) await this._parseRels(rels);
+      const workbook = await text('xl/workbook.xml');
+      if (workbook) await this._parseWorkbook(workbook);
+      const shared = await text('xl/sharedStrings.xml');
+      if (shared) yield* this._parseSharedStrings(shared);
+      const styles = await text('xl/styles.xml');
+      if (styles) await this._parseStyles(styles);
+      const sheets = [...entries.keys()]
+        .map((name) => /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(name))
+        .filter((m): m is RegExpExecArray => !!m)
+        .sort((a, b) => Number(a[1]) - Number(b[1]));
+      for (const m of sheets) yield* this._parseWorksheet((await entryStream(zip, entries.get(m[0])!)) as AsyncIterable<Buffer>, m[1]);
+    } finally {
+      zip.close();
+    }
   }
   *_parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
     yield* super._parseWorksheet(utf8Chunks(iterator), sheetNo);

@@ -6,7 +6,7 @@ import { claimImportJob, deleteImportFile, findImportJob, restoreImportFile, upd
 import { getRegion } from '../../store/regions.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
 import type { Role } from '../../domain/roles.ts';
-import { importerFor } from './importers.ts';
+import { importerFor, knownSheetNames } from './importers.ts';
 import { ImportConflict } from './import-registry.ts';
 import { importLimits, sniffTable, TableError, type TableLimits } from './read-table.ts';
 import { runImport, type ImportProgress } from './run-import.ts';
@@ -46,6 +46,7 @@ export async function runImportJob(db: Db, jobId: number, opts: { onProgress?: (
       path,
       format,
       limits,
+      knownSheetNames: knownSheetNames(),
       dryRun: job.dry_run,
       ctx: {
         scope: { regionCode: job.region_code, regionName: region?.name ?? job.region_code, countyCode: job.county_code },

@@ -43,6 +43,8 @@ export interface RunImportOptions {
   ctx: ImportContext;
   dryRun: boolean;
   onProgress?: (p: ImportProgress) => void;
+  /** Names of every importable sheet and of the template's own sheets: never taken as a renamed data sheet. */
+  knownSheetNames?: ReadonlySet<string>;
   /** The job's own audit entry, given the outcome's counts. */
   jobAudit: (o: Omit<ImportOutcome, 'problems' | 'message'>) => AuditEntry;
 }
@@ -60,7 +62,7 @@ export async function runImport(db: Db, o: RunImportOptions): Promise<ImportOutc
   report();
 
   const byName = new Map(importer.sheets.map((s) => [s.name, s]));
-  const headers = new Map<string, { spec: SheetSpec; header: HeaderMap | null; bad: boolean }>();
+  const headers = new Map<string, { spec: SheetSpec | null; header: HeaderMap | null; bad: boolean }>();
   let firstSheet: string | null = null;
   try {
     for await (const r of readTable(o.path, o.format, { csvSheetName: importer.sheets[0]!.name, limits: o.limits })) {
@@ -68,14 +70,15 @@ export async function runImport(db: Db, o: RunImportOptions): Promise<ImportOutc
       let state = headers.get(r.sheet);
       if (!state) {
         // A workbook whose data sheet was renamed: its first sheet is taken as the main one.
-        const spec = byName.get(r.sheet) ?? (r.sheet === firstSheet && !byName.has(r.sheet) ? importer.sheets[0]! : undefined);
+        // (Not a sheet of another kind, as in a workbook exported with both registry parts.)
+        const spec = byName.get(r.sheet) ?? (r.sheet === firstSheet && !o.knownSheetNames?.has(r.sheet) ? importer.sheets[0]! : undefined);
         if (!spec || [...headers.values()].some((h) => h.spec === spec)) {
-          headers.set(r.sheet, (state = { spec: importer.sheets[0]!, header: null, bad: true }));
+          headers.set(r.sheet, (state = { spec: null, header: null, bad: true }));
           continue;
         }
         headers.set(r.sheet, (state = { spec, header: null, bad: false }));
       }
-      if (state.bad) continue;
+      if (state.bad || !state.spec) continue;
       if (!state.header) {
         state.header = mapHeader(state.spec, r.sheet, r.cells);
         if (state.header.problems.length) add(state.header.problems);
