@@ -6,6 +6,8 @@
  *   - workbench and case list with N cases, 20 concurrent users per role (PostgreSQL server)
  *   - export of the household list to XLSX at two sizes, time and peak RSS (PostgreSQL server;
  *     `--export-households N`, default 20,000, 100,000 with `--province`)
+ *   - import of a registry file of `--import-members` members (default 100,000) by `jianbang import`,
+ *     on the server against COPY of the same rows, and on PGlite (time, peak RSS)
  */
 import { writeFileSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +25,7 @@ import { simulateThreshold } from '../src/app/assessment/simulate-threshold.ts';
 import { SYSTEM_ACTOR } from '../src/app/actor.ts';
 import { benchWorkbench } from './workbench.ts';
 import { benchExport } from './export.ts';
+import { benchImports } from './imports.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -32,7 +35,7 @@ const flag = (name: string) => {
 const HOUSEHOLDS = Number(flag('--households') ?? (args.includes('--province') ? 1_000_000 : 100_000));
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const EXPORT_HOUSEHOLDS = Number(flag('--export-households') ?? (args.includes('--province') ? 100_000 : 20_000));
-const only = flag('--only'); // assess | pglite | postgres | workbench | export
+const only = flag('--only'); // assess | pglite | postgres | workbench | import | export
 const lines: string[] = [];
 const log = (s: string) => {
   console.log(s);
@@ -139,6 +142,7 @@ async function main() {
     }
     for (const l of exportLines) console.log(l);
   }
+  if (!only || only === 'import') await benchImports(log, { members: Number(flag('--import-members') ?? 100_000), serverUrl: SERVER_URL });
   const file = 'docs/benchmarks.md';
   const marker = '<!-- bench:latest -->';
   let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nFigures written by `npm run bench`.\n\n';

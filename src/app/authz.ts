@@ -17,6 +17,8 @@ export const POLICIES = {
   'household:read_sensitive': HANDLING_ROLES,
   'household:write': HANDLING_ROLES,
   'household:export': WORK_ROLES,
+  // Imports (DAT-1) write the registry: those who register households, in their own county.
+  'import:run': HANDLING_ROLES,
   'assessment:run': WORK_ROLES,
   // Assistance (AST): departments update only measures of their own kind (checked in the use case).
   'measure:read': WORK_ROLES,

@@ -3,6 +3,7 @@ import { migrate } from '../store/migrate.ts';
 import { sealPlaintextMembers } from '../store/members.ts';
 import { loadRegions, readDivisionTree, regionCount } from '../store/regions.ts';
 import { ensureFirstAdmin } from './users/ensure-first-admin.ts';
+import { recoverImportJobs } from './imports/recover-import-jobs.ts';
 
 export interface BootstrapReport {
   migrations: string[];
@@ -10,11 +11,13 @@ export interface BootstrapReport {
   sealed: number;
   regionsLoaded: number;
   firstAdmin: { username: string; password: string } | null;
+  /** Import jobs a dead process left unfinished, now marked failed (nothing of them was written). */
+  interruptedImports: number[];
 }
 
 /**
  * Brings a database to a usable state: migrations, sealing of plaintext left by an older version
- * (SEC-7), the Jiangxi region tree, the first admin.
+ * (SEC-7), the Jiangxi region tree, the first admin, import jobs interrupted by a restart (DAT-1).
  */
 export async function bootstrap(database: Database, log: (m: string) => void = () => {}): Promise<BootstrapReport> {
   const migrations = await migrate(database, log);
@@ -30,5 +33,7 @@ export async function bootstrap(database: Database, log: (m: string) => void = (
     log(`已载入 ${regionsLoaded} 个区划`);
   }
   const firstAdmin = await ensureFirstAdmin(database.db);
-  return { migrations, sealed, regionsLoaded, firstAdmin };
+  const interruptedImports = await recoverImportJobs(database.db);
+  if (interruptedImports.length) log(`导入任务 ${interruptedImports.join('、')} 被中断，已标记为失败（未写入任何数据），可在导入页面重新运行`);
+  return { migrations, sealed, regionsLoaded, firstAdmin, interruptedImports };
 }

@@ -3,7 +3,7 @@ import type { FieldError } from '../domain/validation.ts';
 /** One error type for the whole application; the HTTP layer maps `status` in one place. */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 423 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 423 | 429,
     readonly errors: FieldError[],
   ) {
     super(errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
@@ -18,3 +18,4 @@ export const stale = () =>
   new AppError(409, [{ path: 'version', message: '记录已被他人修改，请刷新后重试' }]);
 export const unprocessable = (path: string, message: string) => new AppError(422, [{ path, message }]);
 export const conflict = (path: string, message: string) => new AppError(409, [{ path, message }]);
+export const tooLarge = (message: string) => new AppError(413, [{ path: '', message }]);

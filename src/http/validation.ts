@@ -16,7 +16,8 @@
  *
  * `onRoute` gives every API route a schema for each part it lacks (no query parameters, a JSON
  * object as body) so the layer covers routes that declare nothing, and a route with path
- * parameters but no params schema is refused at start-up.
+ * parameters but no params schema is refused at start-up. The one exception is the body of an
+ * upload route (`config: { upload: true }`): it is the file, streamed by upload.ts.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
@@ -216,7 +217,10 @@ function completeSchema(route: RouteOptions, seen: { method: string; url: string
   const schema: FastifySchema = (route.schema ??= {});
   schema.querystring ??= NO_QUERY;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
-  if (methods.some((m) => BODY_METHODS.has(m))) schema.body ??= OBJECT_BODY;
+  // An upload route's body is the file itself (upload.ts), streamed to disk and checked by content.
+  const upload = (route.config as { upload?: boolean } | undefined)?.upload === true;
+  if (upload && schema.body) throw new Error(`上传路由 ${methods.join(',')} ${route.url} 不能再声明 body 模式`);
+  if (!upload && methods.some((m) => BODY_METHODS.has(m))) schema.body ??= OBJECT_BODY;
   if (/[:*]/.test(route.url) && !schema.params)
     throw new Error(`路由 ${methods.join(',')} ${route.url} 有路径参数却没有 params 模式（src/http/schemas.ts）`);
   for (const method of methods) if (method !== 'HEAD') seen.push({ method, url: route.url });
@@ -230,6 +234,7 @@ export function registerValidation(app: FastifyInstance) {
   // A request without a body is an empty object (what `api.post` sends), so a bodiless POST is not
   // refused as "not an object" while a JSON `null` still is.
   app.addHook('preValidation', async (req) => {
+    if ((req.routeOptions.config as { upload?: boolean } | undefined)?.upload) return;
     if (req.body === undefined && BODY_METHODS.has(req.method)) req.body = {};
   });
 }

@@ -33,7 +33,7 @@ export interface AuditEntry {
 }
 
 const GENESIS = '0'.repeat(64);
-const KEYED = 'hmac-sha256';
+const KEYED = 'hmac-sha256' as const;
 const PLAIN = 'sha256';
 
 interface HashedFields {
@@ -72,14 +72,12 @@ const pendingHeads = new WeakMap<Transaction<DB>, AdvancedHead>();
  * seq has no gaps; it is held only until the transaction commits.
  */
 export async function appendAudit(trx: Transaction<DB>, e: AuditEntry): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select(['seq', 'hash', 'hash_alg']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const anchor = anchorOf(trx);
-  if (anchor && !anchor.confirms(last)) await guardAnchor(trx, anchor, last);
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS;
-  const fields: HashedFields = {
-    at: new Date().toISOString(),
+  await appendAuditBatch(trx, [e]);
+}
+
+function hashedFields(e: AuditEntry, at: string): HashedFields {
+  return {
+    at,
     actor_id: e.actor.id || null,
     actor_name: e.actor.displayName,
     actor_role: e.actor.role,
@@ -91,10 +89,27 @@ export async function appendAudit(trx: Transaction<DB>, e: AuditEntry): Promise<
     after: normalise(e.after),
     reason: e.reason ?? null,
   };
-  const hash = keyedEntryHash(contextOf(trx).keys.auditKey, prevHash, seq, fields);
-  await trx
-    .insertInto('audit_log')
-    .values({
+}
+
+/**
+ * Appends entries in order, in the caller's transaction, under one lock and one read of the
+ * chain's end: a bulk import keeps one entry per changed record without a round trip per entry.
+ */
+export async function appendAuditBatch(trx: Transaction<DB>, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(trx);
+  const last = await trx.selectFrom('audit_log').select(['seq', 'hash', 'hash_alg']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const anchor = anchorOf(trx);
+  if (anchor && !anchor.confirms(last)) await guardAnchor(trx, anchor, last);
+  const key = contextOf(trx).keys.auditKey;
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS;
+  const at = new Date().toISOString();
+  const rows = entries.map((e) => {
+    const fields = hashedFields(e, at);
+    seq += 1;
+    const hash = keyedEntryHash(key, prevHash, seq, fields);
+    const row = {
       ...fields,
       seq,
       before: fields.before === null ? null : JSON.stringify(fields.before),
@@ -102,12 +117,15 @@ export async function appendAudit(trx: Transaction<DB>, e: AuditEntry): Promise<
       prev_hash: prevHash,
       hash,
       hash_alg: KEYED,
-    })
-    .execute();
+    };
+    prevHash = hash;
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
   const pending = pendingHeads.get(trx);
-  if (pending) Object.assign(pending, { seq, hash });
+  if (pending) Object.assign(pending, { seq, hash: prevHash });
   else {
-    const head: AdvancedHead = { seq, hash, ...(last?.hash_alg === KEYED ? {} : { chainStart: seq }) };
+    const head: AdvancedHead = { seq, hash: prevHash, ...(last?.hash_alg === KEYED ? {} : { chainStart: (last?.seq ?? 0) + 1 }) };
     pendingHeads.set(trx, head);
     afterCommit(trx, () => anchorOf(trx)?.advance(head));
   }

@@ -420,6 +420,91 @@ export interface MeasureTable {
   version: Generated<number>;
 }
 
+export interface ImportJobTable {
+  id: Generated<number>;
+  sheet: string;
+  county_code: string;
+  region_code: string;
+  user_id: number | null;
+  actor_name: string;
+  actor_role: string | null;
+  dry_run: boolean;
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  file_kind: 'xlsx' | 'csv' | null;
+  file_encoding: 'utf8' | 'gb18030' | null;
+  status: Generated<'queued' | 'running' | 'succeeded' | 'rejected' | 'failed'>;
+  phase: 'reading' | 'validating' | 'writing' | null;
+  rows_read: Generated<number>;
+  rows_validated: Generated<number>;
+  rows_written: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  problem_count: Generated<number>;
+  problems: Json | null;
+  message: string | null;
+  rerun_of: number | null;
+  runner: string | null;
+  created_at: Generated<Timestamp>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportFileChunkTable {
+  job_id: number;
+  seq: number;
+  key_id: string;
+  data: Buffer;
+}
+
+// 011_reconciliation (DAT-4)
+export interface ReconciliationRunTable {
+  id: Generated<number>;
+  county_code: string | null;
+  scope_region_code: string;
+  file_sha256: string;
+  file_bytes: number;
+  file_kind: string;
+  as_of: string;
+  rows_read: Generated<number>;
+  matched: Generated<number>;
+  only_in_national: Generated<number>;
+  only_in_jianbang: Generated<number>;
+  field_differs: Generated<number>;
+  entry_overdue: Generated<number>;
+  errors: Generated<number>;
+  actor_id: number;
+  actor_name: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ReconciliationItemTable {
+  id: Generated<number>;
+  run_id: number;
+  kind: string;
+  household_id: number | null;
+  region_code: string | null;
+  file_row: number | null;
+  region_name: string | null;
+  head_name: string | null;
+  head_id_masked: string | null;
+  field: string | null;
+  national_value: string | null;
+  jianbang_value: string | null;
+  detail: string | null;
+}
+
+export interface ReconciliationErrorTable {
+  id: Generated<number>;
+  run_id: number;
+  file_row: number;
+  column_name: string;
+  value: string;
+  reason: string;
+}
+
 export interface DB {
   region: RegionTable;
   region_population: RegionPopulationTable;
@@ -449,4 +534,9 @@ export interface DB {
   measure: MeasureTable;
   user_recovery_code: UserRecoveryCodeTable;
   login_throttle: LoginThrottleTable;
+  import_job: ImportJobTable;
+  import_file_chunk: ImportFileChunkTable;
+  reconciliation_run: ReconciliationRunTable;
+  reconciliation_item: ReconciliationItemTable;
+  reconciliation_error: ReconciliationErrorTable;
 }

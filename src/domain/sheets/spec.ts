@@ -69,7 +69,9 @@ export function cellText(v: CellValue): string {
   if (v instanceof Date) return isoDate(v);
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
   if (typeof v === 'boolean') return v ? '是' : '否';
-  return v.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ').trim();
+  const t = v.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ').trim();
+  // An exported or reported cell escaped against formula injection (escapeCell) reads back as written.
+  return /^'[=+\-@]/.test(t) ? t.slice(1) : t;
 }
 
 function isoDate(d: Date): string {
