@@ -4,11 +4,14 @@
  *   - assess() throughput on generated households (one core)
  *   - threshold what-if over N stored households, on PGlite and on the PostgreSQL server
  *   - workbench and case list with N cases, 20 concurrent users per role (PostgreSQL server)
+ *   - export of the household list to XLSX at two sizes, time and peak RSS (PostgreSQL server;
+ *     `--export-households N`, default 20,000, 100,000 with `--province`)
  *   - import of a registry file of `--import-members` members (default 100,000) by `jianbang import`,
  *     on the server against COPY of the same rows, and on PGlite (time, peak RSS)
  */
-import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { writeFileSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { benchAssess } from '../src/policy/bench.ts';
@@ -21,6 +24,7 @@ import { insertSyntheticHouseholds } from '../src/app/demo/load-demo.ts';
 import { simulateThreshold } from '../src/app/assessment/simulate-threshold.ts';
 import { SYSTEM_ACTOR } from '../src/app/actor.ts';
 import { benchWorkbench } from './workbench.ts';
+import { benchExport } from './export.ts';
 import { benchImports } from './imports.ts';
 
 const args = process.argv.slice(2);
@@ -30,14 +34,16 @@ const flag = (name: string) => {
 };
 const HOUSEHOLDS = Number(flag('--households') ?? (args.includes('--province') ? 1_000_000 : 100_000));
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const only = flag('--only'); // assess | pglite | postgres | workbench | import
+const EXPORT_HOUSEHOLDS = Number(flag('--export-households') ?? (args.includes('--province') ? 100_000 : 20_000));
+const only = flag('--only'); // assess | pglite | postgres | workbench | import | export
 const lines: string[] = [];
 const log = (s: string) => {
   console.log(s);
   lines.push(s);
 };
 
-async function fill(database: Database, n: number) {
+/** Migrates, loads Jiangxi's regions and returns `upTo(n)`, which adds households until there are n. */
+async function filler(database: Database) {
   await migrate(database);
   await loadRegions(database.db, await readDivisionTree('36'));
   const villages = (await database.db.selectFrom('region').select('code').where('level', '=', 5).where('county_code', 'like', '36%').orderBy('code').execute()).map((r) => r.code);
@@ -46,19 +52,44 @@ async function fill(database: Database, n: number) {
   const rnd = seededRandom(7);
   const used = new Set<string>();
   const counties = [...byCounty.keys()];
-  const started = Date.now();
-  for (let done = 0; done < n; ) {
-    const county = counties[Math.floor(done / 1000) % counties.length]!;
-    const size = Math.min(1000, n - done);
-    const batch = generateHouseholds(rnd, byCounty.get(county)!, size, county, { lastMonth: '2023-05' }, used);
-    await insertSyntheticHouseholds(database.db, county, batch);
-    done += size;
-    process.stderr.write(`\r  写入 ${done}/${n} 户`);
+  let done = 0;
+  return async function upTo(n: number) {
+    const started = Date.now();
+    while (done < n) {
+      const county = counties[Math.floor(done / 1000) % counties.length]!;
+      const size = Math.min(1000, n - done);
+      const batch = generateHouseholds(rnd, byCounty.get(county)!, size, county, { lastMonth: '2023-05' }, used);
+      await insertSyntheticHouseholds(database.db, county, batch);
+      done += size;
+      process.stderr.write(`\r  写入 ${done}/${n} 户`);
+    }
+    process.stderr.write('\n');
+    // What autovacuum would do on a live database before anyone queries it.
+    await sql`analyze`.execute(database.db);
+    return (Date.now() - started) / 1000;
+  };
+}
+
+async function fill(database: Database, n: number) {
+  return (await filler(database))(n);
+}
+
+/** A fresh database on the server for one part of the run, dropped afterwards. */
+async function withServerDatabase<T>(name: string, keyDir: string | undefined, run: (database: Database, url: string) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), keyDir });
+  try {
+    return await run(database, url.toString());
+  } finally {
+    await database.close();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.end();
   }
-  process.stderr.write('\n');
-  // What autovacuum would do on a live database before anyone queries it.
-  await sql`analyze`.execute(database.db);
-  return (Date.now() - started) / 1000;
 }
 
 async function whatIf(kind: string, database: Database, fillSeconds: number) {
@@ -91,28 +122,39 @@ async function main() {
     }
   }
   if (!only || only === 'postgres' || only === 'workbench') {
-    const admin = new pg.Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query('drop database if exists jb_bench');
-    await admin.query('create database jb_bench');
-    const url = new URL(SERVER_URL);
-    url.pathname = '/jb_bench';
-    const server = await openDatabase({ url: url.toString() });
-    try {
+    await withServerDatabase('jb_bench', undefined, async (server) => {
       const fillSeconds = await fill(server, HOUSEHOLDS);
       if (only !== 'workbench') await whatIf('PostgreSQL 15 server', server, fillSeconds);
       await benchWorkbench(server, log, { concurrency: 20, seconds: Number(flag('--seconds') ?? 10), today: '2023-06-15' });
+    });
+  }
+  const exportLines: string[] = [];
+  if (!only || only === 'export') {
+    // The child processes that export must open the sealed ID numbers: one key directory for all.
+    const keyDir = mkdtempSync(join(os.tmpdir(), 'jb-bench-keys-'));
+    try {
+      await withServerDatabase('jb_bench_export', keyDir, async (server, url) => {
+        const upTo = await filler(server);
+        exportLines.push(...(await benchExport(url, keyDir, [EXPORT_HOUSEHOLDS / 5, EXPORT_HOUSEHOLDS], upTo)));
+      });
     } finally {
-      await server.close();
-      await admin.query('drop database if exists jb_bench');
-      await admin.end();
+      rmSync(keyDir, { recursive: true, force: true });
     }
+    for (const l of exportLines) console.log(l);
   }
   if (!only || only === 'import') await benchImports(log, { members: Number(flag('--import-members') ?? 100_000), serverUrl: SERVER_URL });
   const file = 'docs/benchmarks.md';
   const marker = '<!-- bench:latest -->';
-  const head = existsSync(file) ? readFileSync(file, 'utf8').split(marker)[0]! : '# Benchmarks\n\nFigures written by `npm run bench`.\n\n';
-  writeFileSync(file, `${head}${marker}\n${lines.join('\n')}\n`);
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nFigures written by `npm run bench`.\n\n';
+  if (!text.includes(marker)) text += `${marker}\n`;
+  if (exportLines.length) {
+    // The export figures have their own section, so `--only export` leaves the others as they are.
+    const [start, end] = ['<!-- bench:export -->', '<!-- /bench:export -->'];
+    const block = `${start}\nRun ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.\n\n| measure | size | result | note |\n|---|---|---|---|\n${exportLines.join('\n')}\n${end}`;
+    text = text.includes(start) ? text.slice(0, text.indexOf(start)) + block + text.slice(text.indexOf(end) + end.length) : text.replace(marker, `${block}\n\n${marker}`);
+  }
+  if (only !== 'export') text = `${text.split(marker)[0]!}${marker}\n${lines.join('\n')}\n`;
+  writeFileSync(file, text);
   console.log(`已写入 ${file}`);
 }
 

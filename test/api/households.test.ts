@@ -238,7 +238,7 @@ describe(`households API [${TEST_DB_KIND}]`, () => {
       await wb.xlsx.load(buf as any);
       const ws = wb.worksheets[0]!;
       const rows: string[][] = [];
-      ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
+      ws.eachRow((row) => rows.push(Array.from(row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
       return { name: ws.name, rows };
     }
 
@@ -250,22 +250,23 @@ describe(`households API [${TEST_DB_KIND}]`, () => {
       expect(res.rawPayload.subarray(0, 2).toString()).toBe('PK'); // a zip container
       const { name, rows } = await readXlsx(res.rawPayload);
       expect(name).toBe('农户名单');
-      expect(rows[0]).toEqual(['户编号', '所在村', '村民小组', '户主姓名', '户主身份证号', '人口数', '户类型', '监测状态', '监测类别', '识别日期']);
+      expect(rows[0]).toEqual(['户编号', '省', '市', '县', '乡镇', '村', '村民小组', '户主姓名', '户主身份证号', '人口数', '户类型', '监测状态', '监测类别', '识别日期', '风险消除日期', '低保户', '特困户']);
       const list = (await t.as('county').get(`${API}/households?pageSize=100`)).json();
       expect(rows.length - 1).toBe(list.total);
       expect(rows.slice(1).map((r) => Number(r[0])).sort((a, b) => a - b)).toEqual(list.items.map((i: any) => i.id).sort((a: number, b: number) => a - b));
       for (const row of rows) for (const cell of row) expect(cell).not.toMatch(ID_NUMBER);
       expectNoSecrets(rows.flat().join('\n'));
       const mine = rows.find((r) => Number(r[0]) === created.id)!;
-      expect(mine[4]).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
-      expect(mine[6]).toBe('脱贫户');
+      expect(mine[8]).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+      expect(mine[10]).toBe('脱贫户');
+      expect(mine.slice(1, 4)).toEqual(['江西省', '赣州市', '于都县']);
     });
 
     it('exports only the actor’s subtree and applies the list filters', async () => {
       const village = await readXlsx((await t.as('village').get(`${API}/households/export.xlsx`)).rawPayload);
       const villageList = (await t.as('village').get(`${API}/households?pageSize=100`)).json();
       expect(village.rows.length - 1).toBe(villageList.total);
-      expect(new Set(village.rows.slice(1).map((r) => r[1])).size).toBe(1);
+      expect(new Set(village.rows.slice(1).map((r) => r[5])).size).toBe(1);
       const filtered = await readXlsx((await t.as('county').get(`${API}/households/export.xlsx?regionCode=${t.regions.villageC}`)).rawPayload);
       expect(filtered.rows).toHaveLength(2);
     });

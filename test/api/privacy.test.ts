@@ -144,6 +144,10 @@ describe(`privacy of what each role sees (${TEST_DB_KIND})`, () => {
     `/households/${ids.h2}/assessment?explain=true`, `/cases/${ids.case1}/notice?type=village_notice`,
     `/cases/${ids.case1}/notice?type=county_announcement&format=xlsx`, '/notices/county-announcement?countyCode=360731',
     ...[1, 2, 3, 4, 5].map((p) => `/audit?pageSize=200&page=${p}`),
+    // Every list's export (DAT-2): masked as the list.
+    '/cases/export.xlsx', '/measures/export.xlsx', '/supervision/overdue-measures/export.xlsx', '/member-changes/export.xlsx',
+    ...['no_measure', 'no_developmental', 'fallback_only'].map((kind) => `/supervision/assistance-gaps/export.xlsx?kind=${kind}`),
+    '/yearly-updates/export.xlsx?year=2024', '/audit/export.xlsx', '/login-log/export.xlsx',
   ];
 
   /** Every response a user gets from the GET routes, with its text. */

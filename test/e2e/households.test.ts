@@ -235,9 +235,10 @@ describe('village cadre: household registry in the browser', () => {
       .toEqual([village.regionName]);
 
     // The export link carries the same filters and downloads an XLSX file.
-    const href = await countyPage.getByRole('link', { name: /导出 XLSX/ }).getAttribute('href');
+    const href = await countyPage.getByRole('link', { name: /导出 Excel/ }).getAttribute('href');
     expect(href).toBe(`/api/v1/households/export.xlsx?regionCode=${village.regionCode}`);
-    const [download] = await Promise.all([countyPage.waitForEvent('download'), countyPage.getByRole('link', { name: /导出 XLSX/ }).click()]);
+    const [download] = await Promise.all([countyPage.waitForEvent('download'), countyPage.getByRole('link', { name: /导出 Excel/ }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^农户名单_\d{4}-\d{2}-\d{2}\.xlsx$/);
     const file = await download.path();
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(file).subarray(0, 2).toString()).toBe('PK');

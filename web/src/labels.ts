@@ -139,6 +139,13 @@ Object.assign(AUDIT_ACTION, {
   'claims.update': '修改理赔', 'claims.void': '作废理赔', 'expenses.create': '新增支出', 'expenses.update': '修改支出',
   'expenses.void': '作废支出', 'risks.create': '新增风险', 'risks.update': '修改风险', 'risks.void': '作废风险',
 });
+// Exports of the lists (DAT-2): a bulk read, one entry each.
+Object.assign(AUDIT_ACTION, {
+  'export.households': '导出农户名单', 'export.cases': '导出案件列表', 'export.measures': '导出帮扶措施',
+  'export.assistance_gaps': '导出帮扶缺口名单', 'export.overdue_measures': '导出逾期措施', 'export.member_changes': '导出人口自然增减',
+  'export.yearly_updates': '导出年度信息更新', 'export.audit': '导出审计日志', 'export.login_log': '导出登录日志',
+});
+Object.assign(OBJECT_TYPE, { export: '导出' });
 
 /** Yuan with two decimals, written as the engine's reasons write them: 12345.6 → 12345.60 */
 export const yuan = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));

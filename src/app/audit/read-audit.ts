@@ -15,12 +15,22 @@ const page = (q: Record<string, string>) => {
 export async function listAudit(db: Db, actor: Actor, q: Record<string, string>) {
   authorize(actor, 'audit:read');
   const { size, offset } = page(q);
+  const rows = await auditQuery(db, q).orderBy('seq', 'desc').limit(size).offset(offset).execute();
+  return rows.map(auditEntryView);
+}
+
+/** The audit rows the filter names (object type, object id, action); the list and its export (DAT-2). */
+export function auditQuery(db: Db, q: { objectType?: string; objectId?: string; action?: string }) {
   let query = db.selectFrom('audit_log').selectAll();
   if (q.objectType) query = query.where('object_type', '=', q.objectType);
   if (q.objectId) query = query.where('object_id', '=', q.objectId);
   if (q.action) query = query.where('action', '=', q.action);
-  const rows = await query.orderBy('seq', 'desc').limit(size).offset(offset).execute();
-  return rows.map((r) => ({ ...r, before: viewAuditPayload(r.before), after: viewAuditPayload(r.after), reason: viewText(NOBODY, r.reason) }));
+  return query;
+}
+
+/** An audit row as the audit admin reads it: payloads and reason redacted (SEC-3). */
+export function auditEntryView<R extends { before: unknown; after: unknown; reason: string | null }>(r: R) {
+  return { ...r, before: viewAuditPayload(r.before), after: viewAuditPayload(r.after), reason: viewText(NOBODY, r.reason) };
 }
 
 export async function listLoginLog(db: Db, actor: Actor, q: Record<string, string>) {

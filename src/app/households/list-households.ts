@@ -2,7 +2,7 @@ import { isInSubtree, isRegionCode, subtreePrefix } from '../../domain/region-co
 import { maskIdNumber } from '../../domain/masking.ts';
 import { MONITORING_STATUSES } from '../../domain/household.ts';
 import { Check } from '../../domain/validation.ts';
-import { listHouseholds as queryHouseholds } from '../../store/households.ts';
+import { listHouseholds as queryHouseholds, type HouseholdListRow } from '../../store/households.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
@@ -56,21 +56,27 @@ export async function listHouseholds(db: Db, actor: Actor, query: ListQuery) {
     page: f.page,
     pageSize: f.pageSize,
     total,
-    items: items.map((r) => ({
-      id: r.id,
-      regionCode: r.region_code,
-      regionName: r.region_name,
-      villageGroup: viewText(viewerOf(actor, r.region_code), r.village_group),
-      headName: r.head_name,
-      headIdNumber: r.head_id_number ? maskIdNumber(r.head_id_number) : null,
-      memberCount: r.member_count,
-      formerlyPoor: r.formerly_poor,
-      monitoringStatus: r.monitoring_status,
-      monitoringCategory: r.monitoring_category,
-      identifiedOn: r.identified_on,
-      dibao: !!r.dibao_since,
-      tekun: !!r.tekun_since,
-      version: r.version,
-    })),
+    items: items.map((r) => householdListItem(actor, r)),
+  };
+}
+
+/** One row of the household list as the actor sees it; the export writes the same (DAT-2). */
+export function householdListItem(actor: Actor, r: HouseholdListRow) {
+  return {
+    id: r.id,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    villageGroup: viewText(viewerOf(actor, r.region_code), r.village_group),
+    headName: r.head_name,
+    headIdNumber: r.head_id_number ? maskIdNumber(r.head_id_number) : null,
+    memberCount: r.member_count,
+    formerlyPoor: r.formerly_poor,
+    monitoringStatus: r.monitoring_status,
+    monitoringCategory: r.monitoring_category,
+    identifiedOn: r.identified_on,
+    eliminatedOn: r.eliminated_on,
+    dibao: !!r.dibao_since,
+    tekun: !!r.tekun_since,
+    version: r.version,
   };
 }

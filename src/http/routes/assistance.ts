@@ -12,6 +12,10 @@ import { chinaDate } from '../../domain/clock.ts';
 import { catalogue, EXCLUDED_FORM_NAMES, EXCLUDED_FORMS, END_RULE_NAMES, MEASURE_STATUSES, MEASURE_TYPES, PERIOD_END_NAMES } from '../../domain/measures.ts';
 import { DEPARTMENT_KINDS } from '../../domain/roles.ts';
 import { actorOf } from '../session.ts';
+import { exportQuery, sendExport } from '../export-reply.ts';
+import { exportMeasures } from '../../app/exports/export-measures.ts';
+import { exportAssistanceGaps } from '../../app/exports/export-assistance-gaps.ts';
+import { exportOverdueMeasures } from '../../app/exports/export-overdue-measures.ts';
 import { Body, Bool, DateField, Id, IdParams, List, Maybe, Optional, Page, PageSize, Query, RegionCode, Text, Version, Word } from '../schemas.ts';
 
 const tags = ['帮扶计划与措施'];
@@ -25,6 +29,8 @@ const MeasureQuery = Query({
   page: Optional(Page()),
   pageSize: Optional(PageSize(100)),
 });
+
+const GapListQuery = Query({ kind: Optional(Text(30, 'no_measure | no_developmental | fallback_only')), regionCode: Optional(RegionCode()), page: Optional(Page()), pageSize: Optional(PageSize(100)) });
 
 /** A measure's fields (checkMeasure in src/domain/measures.ts checks what they mean, Q25, Q28). */
 const MeasureFields = {
@@ -70,10 +76,19 @@ export async function assistanceRoutes(app: FastifyInstance) {
   app.get<{ Querystring: MeasureListQuery }>('/measures', { schema: { tags, querystring: MeasureQuery, summary: '帮扶措施列表（行业部门只见本部门）' } }, (req) =>
     listMeasures(app.db, actorOf(req), req.query, today()),
   );
-  app.get<{ Querystring: GapQuery }>('/supervision/assistance-gaps', { schema: { tags, querystring: Query({ kind: Optional(Text(30, 'no_measure | no_developmental | fallback_only')), regionCode: Optional(RegionCode()), page: Optional(Page()), pageSize: Optional(PageSize(100)) }), summary: '帮扶缺口：无措施 / 无开发式措施 / 仅兜底' } }, (req) =>
+  app.get<{ Querystring: GapQuery }>('/supervision/assistance-gaps', { schema: { tags, querystring: GapListQuery, summary: '帮扶缺口：无措施 / 无开发式措施 / 仅兜底' } }, (req) =>
     listAssistanceGaps(app.db, actorOf(req), req.query),
   );
   app.get<{ Querystring: MeasureListQuery }>('/supervision/overdue-measures', { schema: { tags, querystring: MeasureQuery, summary: '各部门落实情况与逾期措施' } }, (req) =>
     listOverdueMeasures(app.db, actorOf(req), req.query, today()),
+  );
+  app.get<{ Querystring: MeasureListQuery }>('/measures/export.xlsx', { schema: { tags, querystring: exportQuery(MeasureQuery), summary: '导出帮扶措施列表（XLSX，筛选条件同列表）' } }, async (req, reply) =>
+    sendExport(reply, await exportMeasures(app.db, actorOf(req), req.query, today()), app.now()),
+  );
+  app.get<{ Querystring: GapQuery }>('/supervision/assistance-gaps/export.xlsx', { schema: { tags, querystring: exportQuery(GapListQuery), summary: '导出帮扶缺口名单（XLSX）' } }, async (req, reply) =>
+    sendExport(reply, await exportAssistanceGaps(app.db, actorOf(req), req.query), app.now()),
+  );
+  app.get<{ Querystring: MeasureListQuery }>('/supervision/overdue-measures/export.xlsx', { schema: { tags, querystring: exportQuery(MeasureQuery), summary: '导出各部门落实情况与逾期措施（XLSX）' } }, async (req, reply) =>
+    sendExport(reply, await exportOverdueMeasures(app.db, actorOf(req), req.query, today()), app.now()),
   );
 }

@@ -11,6 +11,8 @@ import { getWorkbench } from '../../app/workbench/get-workbench.ts';
 import { chinaDate } from '../../domain/clock.ts';
 import { printCaseNotice, printCountyAnnouncement } from '../../app/notices/print-notice.ts';
 import { actorOf } from '../session.ts';
+import { exportQuery, sendExport } from '../export-reply.ts';
+import { exportCases } from '../../app/exports/export-cases.ts';
 import { CASE_KINDS } from '../../domain/case-machines.ts';
 import { LEAD_SOURCES } from '../../domain/identification-case.ts';
 import { APPRAISAL_FORMS } from '../../domain/procedure-steps.ts';
@@ -65,12 +67,17 @@ const StepBody = Body({
   notifyChannel: Maybe(Text(100, '告知农户的方式')),
 });
 
+const CaseListParams = Query({ kind: Optional(Text(20)), state: Optional(Text(40)), status: Optional(Text(10, 'open | closed')), green: Optional(BoolText()), overdue: Optional(BoolText()), householdId: Optional(Id()), page: Optional(Page()), pageSize: Optional(PageSize(200)) });
+
 /** Cases (PRC, GRN, ELM): leads, steps of the procedure, consents; the workbench and deadlines. */
 export async function caseRoutes(app: FastifyInstance) {
   const today = () => chinaDate(app.now());
 
-  app.get<{ Querystring: CaseListQuery }>('/cases', { schema: { tags, querystring: Query({ kind: Optional(Text(20)), state: Optional(Text(40)), status: Optional(Text(10, 'open | closed')), green: Optional(BoolText()), overdue: Optional(BoolText()), householdId: Optional(Id()), page: Optional(Page()), pageSize: Optional(PageSize(200)) }), summary: '案件列表（按最近期限排序；kind、status=open|closed、state、green、overdue）' } }, (req) =>
+  app.get<{ Querystring: CaseListQuery }>('/cases', { schema: { tags, querystring: CaseListParams, summary: '案件列表（按最近期限排序；kind、status=open|closed、state、green、overdue）' } }, (req) =>
     listCases(app.db, actorOf(req), req.query, today()),
+  );
+  app.get<{ Querystring: CaseListQuery }>('/cases/export.xlsx', { schema: { tags, querystring: exportQuery(CaseListParams), summary: '导出案件列表（XLSX，筛选条件同列表）' } }, async (req, reply) =>
+    sendExport(reply, await exportCases(app.db, actorOf(req), req.query, today()), app.now()),
   );
   app.post('/cases', { schema: { tags, body: LeadBody, summary: '由线索新建案件（householdId 或 idNumber、source、leadOn）' } }, async (req, reply) =>
     reply.status(201).send(await openCase(app.db, actorOf(req), req.body, today())),

@@ -10,6 +10,7 @@ import {
   FALLBACK_BASES, HEALTH_STATES, LABOR_ABILITIES, REGISTRATIONS, RELATIONS, RESPONSIBILITY_BASES, SCHOOLING,
 } from '../../domain/household.ts';
 import { actorOf } from '../session.ts';
+import { exportQuery, sendExport } from '../export-reply.ts';
 import { Body, Bool, BoolText, DateField, EditFields, IdParams, Int, List, Maybe, Optional, Page, PageSize, Query, RegionCode, RegionField, Text, Word } from '../schemas.ts';
 
 type Id = { Params: { id: string } };
@@ -67,13 +68,9 @@ export async function householdRoutes(app: FastifyInstance) {
   app.get<{ Querystring: ListQuery }>('/households', { schema: { tags, querystring: HouseholdListQuery, summary: '农户列表（本辖区）' } }, (req) =>
     listHouseholds(app.db, actorOf(req), req.query),
   );
-  app.get<{ Querystring: ListQuery }>('/households/export.xlsx', { schema: { tags, querystring: HouseholdListQuery, summary: '导出农户列表（XLSX）' } }, async (req, reply) => {
-    const buf = await exportHouseholds(app.db, actorOf(req), req.query);
-    return reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('农户名单.xlsx')}`)
-      .send(buf);
-  });
+  app.get<{ Querystring: ListQuery }>('/households/export.xlsx', { schema: { tags, querystring: exportQuery(HouseholdListQuery), summary: '导出农户列表（XLSX，筛选条件同列表）' } }, async (req, reply) =>
+    sendExport(reply, await exportHouseholds(app.db, actorOf(req), req.query), app.now()),
+  );
   app.post(
     '/households',
     { schema: { tags, body: Body({ household: Optional(Body(HouseholdFields)), members: Optional(List(Body(MemberFields), 100, '家庭成员（须有且只有一名户主）')) }), summary: '登记农户及家庭成员' } },

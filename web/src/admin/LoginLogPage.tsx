@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Space, Table, Tag, type TableColumnsType } from 'antd';
 import { api, firstMessage } from '../api.ts';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { label } from '../labels.ts';
 import { fmtTime } from '../pages/AuditPage.tsx';
 import { LOGIN_OUTCOME, LOGIN_OUTCOME_COLOR } from './labels.ts';
@@ -37,6 +38,7 @@ export default function LoginLogPage() {
     <>
       <div className="jb-page-title">
         <h2>登录日志</h2>
+        <ExportButton path="/login-log/export.xlsx" />
       </div>
       {q.error && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={firstMessage(q.error)} />}
       <Card styles={{ body: { padding: 0 } }}>

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Badge, Card, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { api, firstMessage } from '../api.ts';
 import { GAP_KIND, type MeasureListItem } from '../assistance.ts';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { RegionCascader } from '../components/RegionCascader.tsx';
 import { label, MONITORING_CATEGORY } from '../labels.ts';
 import type { Page } from '../types.ts';
@@ -157,15 +158,21 @@ export default function AssistanceGapsPage() {
     <>
       <div className="jb-page-title">
         <h2>帮扶监管</h2>
-        <RegionCascader
-          style={{ width: 240 }}
-          placeholder="本辖区全部"
-          value={regionCode}
-          onChange={(v) => {
-            setRegionCode(v);
-            setPage((p) => ({ ...p, page: 1 }));
-          }}
-        />
+        <Space>
+          <ExportButton
+            path={isGap ? '/supervision/assistance-gaps/export.xlsx' : '/supervision/overdue-measures/export.xlsx'}
+            filters={isGap ? { kind: tab, regionCode } : { regionCode }}
+          />
+          <RegionCascader
+            style={{ width: 240 }}
+            placeholder="本辖区全部"
+            value={regionCode}
+            onChange={(v) => {
+              setRegionCode(v);
+              setPage((p) => ({ ...p, page: 1 }));
+            }}
+          />
+        </Space>
       </div>
       {error && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={firstMessage(error)} />}
       <Card>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Select, Space, Table, Typography, type TableColumnsType } from 'antd';
 import { api, firstMessage } from '../api.ts';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { AUDIT_ACTION, label, OBJECT_TYPE, options, ROLE } from '../labels.ts';
 
 interface AuditRow {
@@ -46,7 +47,10 @@ export default function AuditPage() {
     <>
       <div className="jb-page-title">
         <h2>审计日志</h2>
-        <Typography.Text type="secondary">只读；日志为哈希链，可用 jianbang audit verify 校验</Typography.Text>
+        <Space>
+          <Typography.Text type="secondary">只读；日志为哈希链，可用 jianbang audit verify 校验</Typography.Text>
+          <ExportButton path="/audit/export.xlsx" filters={filters} />
+        </Space>
       </div>
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
         <Form layout="inline" onFinish={(v) => { setFilters(Object.fromEntries(Object.entries(v).filter(([, x]) => x))); setPage(1); }} style={{ rowGap: 16 }}>

@@ -8,6 +8,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { API, api, firstMessage, queryString } from '../api.ts';
 import { useMe } from '../auth.ts';
 import { caseColumns, LeadModal } from '../components/CaseSection.tsx';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { HANDLING_ROLES, options } from '../labels.ts';
 import type { Page } from '../types.ts';
 import { CASE_KIND, useServerToday, type CaseListItem } from '../cases.ts';
@@ -72,6 +73,7 @@ export default function CaseListPage() {
       <div className="jb-page-title">
         <h2>案件</h2>
         <Space>
+          <ExportButton path="/cases/export.xlsx" filters={{ ...filters }} />
           {['county', 'city', 'province', 'national'].includes(me.role) && (
             <Button icon={<PrinterOutlined />} onClick={() => setModal('announcement')}>县级公告名单</Button>
           )}

@@ -2,9 +2,10 @@ import { useUrlList } from '../url-list.ts';
 import { Link, useNavigate } from 'react-router-dom';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Form, Input, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
-import { DownloadOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { API, api, firstMessage, queryString } from '../api.ts';
+import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { api, firstMessage } from '../api.ts';
 import { useMe } from '../auth.ts';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { RegionCascader } from '../components/RegionCascader.tsx';
 import { HANDLING_ROLES, label, MONITORING_CATEGORY, MONITORING_STATUS, MONITORING_STATUS_COLOR, options } from '../labels.ts';
 import type { HouseholdListItem, Page } from '../types.ts';
@@ -55,7 +56,6 @@ export default function HouseholdListPage() {
     { title: '操作', key: 'op', width: 70, fixed: 'right', render: (_, r) => <Link to={`/households/${r.id}`}>查看</Link> },
   ];
 
-  const exportHref = `${API}/households/export.xlsx${queryString({ ...filters })}`;
   const canCreate = HANDLING_ROLES.includes(me.role);
 
   return (
@@ -63,9 +63,7 @@ export default function HouseholdListPage() {
       <div className="jb-page-title">
         <h2>农户管理</h2>
         <Space>
-          <Button icon={<DownloadOutlined />} href={exportHref} download="农户名单.xlsx">
-            导出 XLSX
-          </Button>
+          <ExportButton path="/households/export.xlsx" filters={{ ...filters }} />
           {canCreate && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/households/new')}>
               新增农户

@@ -7,6 +7,7 @@ import { api, firstMessage } from '../api.ts';
 import { actionLabel, MEASURE_STATUS, MEASURE_STATUS_COLOR, OVERDUE, useCatalogue, type MeasureListItem } from '../assistance.ts';
 import { useMe } from '../auth.ts';
 import { MeasureStatusModal } from '../components/AssistanceModals.tsx';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { RegionCascader } from '../components/RegionCascader.tsx';
 import { DEPARTMENT_KIND, label, options } from '../labels.ts';
 import type { Page } from '../types.ts';
@@ -64,9 +65,10 @@ export default function MeasuresPage() {
   const [change, setChange] = useState<{ measure: MeasureListItem; to: string } | null>(null);
   const isDepartment = me.role === 'department';
 
+  const listFilters = { ...filters, overdue: filters.overdue ? 'true' : undefined };
   const q = useQuery({
     queryKey: ['measures', filters, page],
-    queryFn: () => api.get<Page<MeasureListItem>>('/measures', { ...filters, overdue: filters.overdue ? 'true' : undefined, ...page }),
+    queryFn: () => api.get<Page<MeasureListItem>>('/measures', { ...listFilters, ...page }),
     placeholderData: keepPreviousData,
   });
 
@@ -74,6 +76,7 @@ export default function MeasuresPage() {
     <>
       <div className="jb-page-title">
         <h2>{isDepartment ? `帮扶措施（${me.departmentKindName ?? '本部门'}负责）` : '帮扶措施'}</h2>
+        <ExportButton path="/measures/export.xlsx" filters={listFilters} />
       </div>
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
         <Form<Filters>

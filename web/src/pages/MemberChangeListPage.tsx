@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Form, Select, type TableColumnsType } from 'antd';
 import { api } from '../api.ts';
 import { memberChangeColumns } from '../components/MemberChangeSection.tsx';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { ScopedListPage, type Paging } from '../components/ScopedListPage.tsx';
 import { options } from '../labels.ts';
 import { DIRECTION, type MemberChange } from '../member-changes.ts';
@@ -37,6 +38,7 @@ export default function MemberChangeListPage() {
   return (
     <ScopedListPage<Filters, MemberChange>
       title="人口自然增减"
+      extra={<ExportButton path="/member-changes/export.xlsx" filters={{ ...filters }} />}
       notice="自然增减原则上自变更事项发生之日起3个月内在系统中登记（Q20）。“逾期登记”指超过3个月才登记的变更；尚未登记的变更系统无从知晓，不在此列，请结合入户走访和年度信息更新排查。"
       initialFilters={filters}
       onFilters={setFilters}

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Select, Space, Statistic, Tag, type TableColumnsType } from 'antd';
 import { CheckOutlined, PlayCircleOutlined } from '@ant-design/icons';
 import { api, ApiError, firstMessage } from '../api.ts';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { ScopedListPage, type Paging } from '../components/ScopedListPage.tsx';
 import { label, MONITORING_STATUS, MONITORING_STATUS_COLOR, options } from '../labels.ts';
 import { YEARLY_STATUS, YEARLY_STATUS_COLOR, type YearlyUpdate, type YearlyUpdatePage as Result } from '../member-changes.ts';
@@ -82,11 +83,14 @@ export default function YearlyUpdatePage() {
       <ScopedListPage<Filters, YearlyUpdate>
         title="年度基础信息更新"
         extra={
-          q.data?.canOpen && (
-            <Button type="primary" icon={<PlayCircleOutlined />} loading={opening} onClick={openYear}>
-              开启 {filters.year} 年度更新任务
-            </Button>
-          )
+          <Space>
+            <ExportButton path="/yearly-updates/export.xlsx" filters={{ ...filters }} />
+            {q.data?.canOpen && (
+              <Button type="primary" icon={<PlayCircleOutlined />} loading={opening} onClick={openYear}>
+                开启 {filters.year} 年度更新任务
+              </Button>
+            )}
+          </Space>
         }
         notice="监测对象标注风险消除后基础信息仍须保留，并每年结合脱贫人口年度信息调整进行更新（Q48）。信息在农户详情页修改（成员增减用“人口自然增减”），核对完成后在此标记；记录只保留、不删除。"
         initialFilters={filters}
