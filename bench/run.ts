@@ -142,18 +142,24 @@ async function main() {
     }
     for (const l of exportLines) console.log(l);
   }
-  if (!only || only === 'import') await benchImports(log, { members: Number(flag('--import-members') ?? 100_000), serverUrl: SERVER_URL });
+  const importLines: string[] = [];
+  if (!only || only === 'import') {
+    await benchImports((l) => (console.log(l), importLines.push(l)), { members: Number(flag('--import-members') ?? 100_000), serverUrl: SERVER_URL });
+  }
   const file = 'docs/benchmarks.md';
   const marker = '<!-- bench:latest -->';
   let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nFigures written by `npm run bench`.\n\n';
   if (!text.includes(marker)) text += `${marker}\n`;
-  if (exportLines.length) {
-    // The export figures have their own section, so `--only export` leaves the others as they are.
-    const [start, end] = ['<!-- bench:export -->', '<!-- /bench:export -->'];
-    const block = `${start}\nRun ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.\n\n| measure | size | result | note |\n|---|---|---|---|\n${exportLines.join('\n')}\n${end}`;
+  // The export and import figures have sections of their own, so `--only export|import` leaves the others as they are.
+  const section = (name: string, rows: string[]) => {
+    if (!rows.length) return;
+    const [start, end] = [`<!-- bench:${name} -->`, `<!-- /bench:${name} -->`];
+    const block = `${start}\nRun ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.\n\n| measure | size | result | note |\n|---|---|---|---|\n${rows.join('\n')}\n${end}`;
     text = text.includes(start) ? text.slice(0, text.indexOf(start)) + block + text.slice(text.indexOf(end) + end.length) : text.replace(marker, `${block}\n\n${marker}`);
-  }
-  if (only !== 'export') text = `${text.split(marker)[0]!}${marker}\n${lines.join('\n')}\n`;
+  };
+  section('export', exportLines);
+  section('import', importLines);
+  if (only !== 'export' && only !== 'import') text = `${text.split(marker)[0]!}${marker}\n${lines.join('\n')}\n`;
   writeFileSync(file, text);
   console.log(`已写入 ${file}`);
 }
