@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { importsIdle } from '../../src/app/imports/import-queue.ts';
 import { MEMBERS_SHEET } from '../../src/domain/sheets/registry.ts';
 import { API, createTestApp, type TestApp } from '../helpers/app.ts';
 import { nextIdNumber } from '../helpers/households.ts';
-import { csv, readWorkbook, registryRows, registryWorkbook, workbook } from '../helpers/import-files.ts';
+import { csv, importFile as importJob, readWorkbook, registryRows, registryWorkbook, uploadImport, workbook } from '../helpers/import-files.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,20 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function upload(user: string, file: Buffer, query = 'sheet=households') {
-  const res = await t.as(user).inject({ method: 'POST', url: `${API}/imports?${query}`, headers: { 'content-type': 'application/octet-stream' }, payload: file });
-  return res;
-}
-
+const upload = (user: string, file: Buffer, query = 'sheet=households') => uploadImport(t, user, file, query);
 /** Uploads and waits for the background job to end. */
-async function importFile(user: string, file: Buffer, query = 'sheet=households') {
-  const res = await upload(user, file, query);
-  expect(res.statusCode, res.body).toBe(202);
-  await importsIdle(t.db);
-  const job = await t.as(user).get(`${API}/imports/${res.json().id}`);
-  expect(job.statusCode).toBe(200);
-  return job.json();
-}
+const importFile = (user: string, file: Buffer, query = 'sheet=households') => importJob(t, user, file, query);
 
 const householdCount = async () => Number((await t.db.selectFrom('household').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 

@@ -123,6 +123,54 @@ async function checkZip(path: string, limits: TableLimits): Promise<void> {
   }
 }
 
+const openZip = (path: string) =>
+  new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err || !z ? reject(err ?? new Error('zip')) : resolve(z))));
+
+/**
+ * The worksheets of an XLSX, each streamed by exceljs's worksheet reader. exceljs's own
+ * WorkbookReader reads the zip front to back with unzipper, whose parser ends as soon as its
+ * input is consumed, before the parts it has buffered are read: in a file whose sheets come
+ * before workbook.xml (as exceljs writes them, so our own templates and error reports) the last
+ * parts were lost whenever the reader was slow on a sheet — an intermittent “reading 'sheets'”
+ * failure. yauzl opens each part from the zip directory on demand instead, so the parts the
+ * sheets depend on (relations, workbook, shared strings, styles) are read first, whatever their
+ * order in the file. The part readers are exceljs's (its internal methods, exceljs 4.4).
+ */
+async function* xlsxWorksheets(path: string): AsyncGenerator<ExcelJS.stream.xlsx.WorksheetReader> {
+  const zip = await openZip(path);
+  try {
+    const entries = new Map<string, yauzl.Entry>();
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (e: yauzl.Entry) => (entries.set(e.fileName, e), zip.readEntry()));
+      zip.on('end', resolve);
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+    const open = (name: string) => {
+      const e = entries.get(name);
+      return e ? new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(e, (err, s) => (err || !s ? reject(err) : resolve(s)))) : null;
+    };
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' }) as any;
+    const rels = await open('xl/_rels/workbook.xml.rels');
+    if (rels) await reader._parseRels(rels);
+    const book = await open('xl/workbook.xml');
+    if (!book) throw new TableError('zip 文件中没有工作簿（不是 XLSX 文件）');
+    await reader._parseWorkbook(book);
+    reader.model ??= { sheets: [] };
+    const strings = await open('xl/sharedStrings.xml');
+    if (strings) for await (const _ of reader._parseSharedStrings(strings));
+    const styles = await open('xl/styles.xml');
+    if (styles) await reader._parseStyles(styles);
+    const sheets = [...entries.keys()]
+      .map((name) => /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(name))
+      .filter((m): m is RegExpExecArray => !!m)
+      .sort((a, b) => Number(a[1]) - Number(b[1]));
+    for (const m of sheets) for (const ev of reader._parseWorksheet(await open(m[0]), m[1])) yield ev.value;
+  } finally {
+    zip.close();
+  }
+}
+
 function xlsxCell(v: ExcelJS.CellValue): CellValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
@@ -145,9 +193,8 @@ export async function* readTable(path: string, format: TableFormat, opts: { shee
     if (++dataRows > opts.limits.maxRows) throw new TableError(`数据行数超过上限 ${opts.limits.maxRows} 行：请分成几个文件导入`);
   };
   if (format.kind === 'xlsx') {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
     try {
-      for await (const ws of reader) {
+      for await (const ws of xlsxWorksheets(path)) {
         const name = (ws as unknown as { name: string }).name;
         const wanted = !opts.sheets || opts.sheets.includes(name);
         for await (const row of ws) {

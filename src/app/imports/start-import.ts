@@ -32,6 +32,7 @@ export async function startImport(db: Db, actor: Actor, file: UploadedFile, o: {
   authorize(actor, 'import:run');
   const importer = importerFor(o.sheet);
   if (!importer) throw invalid([{ path: 'sheet', message: `应为 ${IMPORT_SHEETS.join(' / ')} 之一` }]);
+  if (importer.permission) authorize(actor, importer.permission);
   const countyCode = countyCodeOf(actor.regionCode);
   if (!countyCode) throw forbidden('导入须由县、乡镇或村级账号在本县内进行');
   let format;
