@@ -4,6 +4,8 @@
  *   - assess() throughput on generated households (one core)
  *   - threshold what-if over N stored households, on PGlite and on the PostgreSQL server
  *   - workbench and case list with N cases, 20 concurrent users per role (PostgreSQL server)
+ *   - import of a registry file of `--import-members` members (default 100,000) by `jianbang import`,
+ *     on the server against COPY of the same rows, and on PGlite (time, peak RSS)
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,7 @@ import { insertSyntheticHouseholds } from '../src/app/demo/load-demo.ts';
 import { simulateThreshold } from '../src/app/assessment/simulate-threshold.ts';
 import { SYSTEM_ACTOR } from '../src/app/actor.ts';
 import { benchWorkbench } from './workbench.ts';
+import { benchImports } from './imports.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -27,7 +30,7 @@ const flag = (name: string) => {
 };
 const HOUSEHOLDS = Number(flag('--households') ?? (args.includes('--province') ? 1_000_000 : 100_000));
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const only = flag('--only'); // assess | pglite | postgres
+const only = flag('--only'); // assess | pglite | postgres | workbench | import
 const lines: string[] = [];
 const log = (s: string) => {
   console.log(s);
@@ -105,6 +108,7 @@ async function main() {
       await admin.end();
     }
   }
+  if (!only || only === 'import') await benchImports(log, { members: Number(flag('--import-members') ?? 100_000), serverUrl: SERVER_URL });
   const file = 'docs/benchmarks.md';
   const marker = '<!-- bench:latest -->';
   const head = existsSync(file) ? readFileSync(file, 'utf8').split(marker)[0]! : '# Benchmarks\n\nFigures written by `npm run bench`.\n\n';

@@ -35,6 +35,19 @@ program
   });
 
 program
+  .command('import [file]')
+  .description('导入 XLSX 或 CSV 文件（整份文件全部导入或一行也不写入；有错误时列出行、列与原因）')
+  .option('--sheet <sheet>', '导入表：households（农户信息与家庭成员）、members 等，见 docs/data-exchange.md', 'households')
+  .option('--county <code>', '6位县级区划代码（导入范围）')
+  .option('--region <code>', '12位区划代码（导入范围限于该乡镇或村时）')
+  .option('--dry-run', '只校验，不写入')
+  .option('--report <file>', '有错误时把错误报告（原文件加“错误说明”列）写到该文件')
+  .option('--rerun <job>', '用导入任务保存的文件重新运行（任务被中断之后）')
+  .action(async (file, o) => {
+    process.exitCode = await (await import('./import.ts')).importCommand(file, o);
+  });
+
+program
   .command('simulate')
   .description('假设调整监测范围：重新评估辖区内所有农户，按区域统计建议结论的变化（不写入）')
   .requiredOption('--threshold <yuan>', '假设的监测范围（元/人/年）')

@@ -24,6 +24,7 @@ import { caseRoutes } from './routes/cases.ts';
 import { dataKeyRoutes } from './routes/keys.ts';
 import { securityRoutes } from './routes/security.ts';
 import { importRoutes } from './routes/imports.ts';
+import { exchangeRoutes } from './routes/exchange.ts';
 
 export interface ServerOptions {
   db: Db;
@@ -107,6 +108,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(dataKeyRoutes);
       await api.register(securityRoutes);
       await api.register(importRoutes);
+      await api.register(exchangeRoutes);
       api.setNotFoundHandler((_req, reply) => reply.status(404).send({ errors: [{ path: '', message: '接口不存在' }] }));
     },
     { prefix: '/api/v1' },

@@ -119,3 +119,16 @@ export async function purgeOldImportFiles(db: Db, days: number): Promise<number>
 export async function hasImportFile(db: Db, jobId: number): Promise<boolean> {
   return !!(await db.selectFrom('import_file_chunk').select('seq').where('job_id', '=', jobId).limit(1).executeTakeFirst());
 }
+
+export type ColumnKind = 'text' | 'bigint' | 'int' | 'smallint' | 'boolean' | 'date';
+
+/**
+ * Inserts many rows in one statement with one array parameter per column
+ * (`insert … select * from unnest($1::text[], …)`): the server parses a handful of parameters
+ * instead of one per value, which brings a bulk insert close to COPY on both engines.
+ */
+export async function insertUnnest(db: Db, table: string, columns: readonly (readonly [string, ColumnKind])[], rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const arrays = columns.map(([name, kind]) => sql`${rows.map((r) => (r[name] === undefined ? null : r[name]))}::${sql.raw(kind)}[]`);
+  await sql`insert into ${sql.table(table)} (${sql.join(columns.map(([name]) => sql.ref(name)))}) select * from unnest(${sql.join(arrays)})`.execute(db);
+}

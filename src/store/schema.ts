@@ -459,6 +459,52 @@ export interface ImportFileChunkTable {
   data: Buffer;
 }
 
+// 011_reconciliation (DAT-4)
+export interface ReconciliationRunTable {
+  id: Generated<number>;
+  county_code: string | null;
+  scope_region_code: string;
+  file_sha256: string;
+  file_bytes: number;
+  file_kind: string;
+  as_of: string;
+  rows_read: Generated<number>;
+  matched: Generated<number>;
+  only_in_national: Generated<number>;
+  only_in_jianbang: Generated<number>;
+  field_differs: Generated<number>;
+  entry_overdue: Generated<number>;
+  errors: Generated<number>;
+  actor_id: number;
+  actor_name: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ReconciliationItemTable {
+  id: Generated<number>;
+  run_id: number;
+  kind: string;
+  household_id: number | null;
+  region_code: string | null;
+  file_row: number | null;
+  region_name: string | null;
+  head_name: string | null;
+  head_id_masked: string | null;
+  field: string | null;
+  national_value: string | null;
+  jianbang_value: string | null;
+  detail: string | null;
+}
+
+export interface ReconciliationErrorTable {
+  id: Generated<number>;
+  run_id: number;
+  file_row: number;
+  column_name: string;
+  value: string;
+  reason: string;
+}
+
 export interface DB {
   region: RegionTable;
   region_population: RegionPopulationTable;
@@ -490,4 +536,7 @@ export interface DB {
   login_throttle: LoginThrottleTable;
   import_job: ImportJobTable;
   import_file_chunk: ImportFileChunkTable;
+  reconciliation_run: ReconciliationRunTable;
+  reconciliation_item: ReconciliationItemTable;
+  reconciliation_error: ReconciliationErrorTable;
 }

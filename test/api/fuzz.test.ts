@@ -107,6 +107,8 @@ function paramValue(path: string, name: string): string {
       return String(YEAR);
     case 'code':
       return k.regions.villageA;
+    case 'sheet':
+      return 'households';
     case 'action':
       return 'end_notice'; // the step the case is at, so its fields reach the case machine
     default:
@@ -121,6 +123,9 @@ function baselines(): Record<string, unknown> {
     'POST /auth/logout': NO_BASELINE,
     'POST /auth/password': { oldPassword: 'wrong-old-password', newPassword: 'x' },
     'POST /households': { household: { regionCode: 'fuzz' }, members: [] },
+    // An import's body is the file: a JSON body is refused before any job exists.
+    'POST /imports': { file: 'fuzz' },
+    'POST /imports/{id}/rerun': { dryRun: true },
     'PATCH /households/{id}': { version: V, regionCode: 'fuzz' },
     'POST /households/{id}/members': { name: '', idNumber: 'fuzz', relation: 'fuzz' },
     'PATCH /households/{id}/members/{memberId}': { version: V, idNumber: 'fuzz' },
@@ -166,6 +171,8 @@ function baselines(): Record<string, unknown> {
     'POST /auth/two-factor/confirm': { code: '12345' },
     'POST /auth/two-factor/disable': { code: '12345' },
     'POST /auth/two-factor/recovery-codes': { code: '12345' },
+    // An upload route takes the file as the body: JSON is no file (400), so nothing is reconciled.
+    'POST /exchange/national/reconciliations': {},
   };
   for (const kind of ['incomes', 'claims', 'expenses', 'risks']) {
     base[`PATCH /households/{id}/${kind}/{recordId}`] = { version: V, type: 'fuzz' };
@@ -198,9 +205,12 @@ function extraBodies(): Record<string, [string, unknown, boolean][]> {
 }
 
 const QUERY_BASELINES: Record<string, Record<string, string>> = {
+  'POST /imports': { sheet: 'households' },
   'GET /supervision/assistance-gaps': { kind: 'no_measure' },
   'GET /notices/county-announcement': { from: '2024-01-01' },
   'GET /cases/{id}/notice': { type: 'village_notice' },
+  // A county that does not exist: the export (which writes its audit entry) is never carried out.
+  'GET /exchange/national/export.xlsx': { countyCode: '369999' },
 };
 
 function operations(doc: any): Op[] {

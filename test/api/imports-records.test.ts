@@ -316,10 +316,13 @@ describe(`import of the rural registered population [${TEST_DB_KIND}]`, () => {
     expect(await stored(t.regions.villageA, 2032)).toBeUndefined();
   });
 
-  it('only a county imports it', async () => {
+  it('only a county imports it, and only a county is offered the sheet', async () => {
     const f = await file([row(t.regions.villageA, 1, 2033)]);
     expect((await uploadImport(t, 'township', f, query)).statusCode).toBe(403);
     expect((await uploadImport(t, 'city', f, query)).statusCode).toBe(403);
+    const offered = async (user: string) => ((await t.as(user).get(`${API}/imports/sheets`)).json() as { key: string }[]).map((s) => s.key);
+    expect(await offered('county')).toContain('population');
+    expect(await offered('township')).toEqual(IMPORT_SHEETS.filter((k) => k !== 'population'));
   });
 });
 

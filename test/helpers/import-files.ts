@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { deflateRawSync } from 'node:zlib';
 import { HOUSEHOLDS_SHEET, MEMBERS_SHEET } from '../../src/domain/sheets/registry.ts';
 import type { SheetSpec } from '../../src/domain/sheets/spec.ts';
 import { importsIdle } from '../../src/app/imports/import-queue.ts';
@@ -91,4 +92,24 @@ export async function importFile(t: TestApp, user: string, file: Buffer, query: 
   const job = await t.as(user).get(`${API}/imports/${res.json().id}`);
   expect(job.statusCode).toBe(200);
   return job.json();
+}
+
+/**
+ * A zip whose directory declares one entry of 200 MB that deflates to ~200 KB: what an XLSX zip
+ * bomb looks like to the reader (which must refuse it from the directory alone).
+ */
+export function zipBomb(): Buffer {
+  const size = 200 * 1024 * 1024;
+  const data = deflateRawSync(Buffer.alloc(size));
+  const name = Buffer.from('xl/workbook.xml');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(data.length, 18); local.writeUInt32LE(size, 22); local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(data.length, 20); central.writeUInt32LE(size, 24); central.writeUInt16LE(name.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(1, 8); end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12); end.writeUInt32LE(local.length + name.length + data.length, 16);
+  return Buffer.concat([local, name, data, central, name, end]);
 }

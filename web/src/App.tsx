@@ -28,6 +28,8 @@ const MeasuresPage = lazy(() => import('./pages/MeasuresPage.tsx'));
 const AssistanceGapsPage = lazy(() => import('./pages/AssistanceGapsPage.tsx'));
 const MemberChangeListPage = lazy(() => import('./pages/MemberChangeListPage.tsx'));
 const YearlyUpdatePage = lazy(() => import('./pages/YearlyUpdatePage.tsx'));
+const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
+const NationalExchangePage = lazy(() => import('./exchange/NationalExchangePage.tsx'));
 
 export const PageSpin = () => (
   <div style={{ padding: 64, textAlign: 'center' }}>
@@ -92,6 +94,8 @@ export function App() {
           <Route path="assistance-gaps" element={<AssistanceGapsPage />} />
           <Route path="member-changes" element={<MemberChangeListPage />} />
           <Route path="yearly-updates" element={<YearlyUpdatePage />} />
+          <Route path="imports" element={<ImportPage />} />
+          <Route path="exchange/national" element={<NationalExchangePage />} />
           <Route path="cases" element={<CaseListPage />} />
           <Route path="cases/:id" element={<CasePage />} />
           <Route path="account" element={<AccountSecurityPage />} />

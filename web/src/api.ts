@@ -36,12 +36,14 @@ export function queryString(q?: Query): string {
 
 async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
   let res: Response;
+  // A file (Blob) goes as the raw request body: the upload routes stream it, no multipart.
+  const raw = body instanceof Blob;
   try {
     res = await fetch(`${API}${path}${queryString(query)}`, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': raw ? 'application/octet-stream' : 'application/json', accept: 'application/json' },
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, [{ path: '', message: '无法连接服务器，请检查网络' }]);
@@ -70,6 +72,8 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  /** POSTs a file as the request body (Content-Type: application/octet-stream). */
+  upload: <T>(path: string, file: Blob, query?: Query) => request<T>('POST', path, file, query),
 };
 
 /** `members[1].idNumber` → ['members', 1, 'idNumber'] (antd form name path). */

@@ -18,9 +18,10 @@ import { countyCodeOf, isInSubtree } from '../../domain/region-code.ts';
 import { HEAD_ID_HEADER, HOUSEHOLDS_SHEET, MEMBERS_SHEET } from '../../domain/sheets/registry.ts';
 import type { RowProblem, SheetSpec } from '../../domain/sheets/spec.ts';
 import { Check } from '../../domain/validation.ts';
-import type { AuditEntry } from '../../store/audit.ts';
+import { appendAuditBatch, type AuditEntry } from '../../store/audit.ts';
 import type { HouseholdRow, MemberRow } from '../../store/households.ts';
 import { idNumberIndex, sealMemberColumns } from '../../store/members.ts';
+import { insertUnnest } from '../../store/imports.ts';
 import type { Db, Tx } from '../../store/transaction.ts';
 import { ID_NUMBER_TAKEN } from '../households/create-household.ts';
 import { householdAuditView, MEMBER_COLUMNS, memberAuditView, toColumns } from '../households/views.ts';
@@ -95,6 +96,20 @@ function changed(before: Record<string, unknown>, next: MemberCols): MemberCols 
   for (const [k, v] of Object.entries(next)) if ((before[k] ?? null) !== (v ?? null)) out[k] = v;
   return out;
 }
+
+/** Columns of a bulk insert and their SQL types (store/imports.ts insertUnnest). */
+const HOUSEHOLD_INSERT = [
+  ['id', 'bigint'], ['county_code', 'text'], ['region_code', 'text'], ['registration_region_code', 'text'], ['residence_region_code', 'text'],
+  ['responsibility_basis', 'text'], ['responsibility_reason', 'text'], ['village_group', 'text'], ['address', 'text'], ['formerly_poor', 'boolean'],
+  ['poverty_exit_year', 'int'], ['dibao_since', 'date'], ['tekun_since', 'date'], ['relocated_since', 'date'], ['disabled_household_since', 'date'],
+  ['fallback_since', 'date'], ['fallback_basis', 'text'],
+] as const;
+const MEMBER_INSERT = [
+  ['id', 'bigint'], ['household_id', 'bigint'], ['county_code', 'text'], ['name', 'text'], ['id_number', 'text'], ['id_number_bidx', 'text'],
+  ['relation', 'text'], ['sex', 'text'], ['birth_date', 'date'], ['registration', 'text'], ['urban_guarantees', 'boolean'], ['lives_together', 'boolean'],
+  ['labor_ability', 'text'], ['health', 'text'], ['disability_grade', 'smallint'], ['schooling', 'text'], ['employment', 'text'], ['phone', 'text'],
+  ['bank_account', 'text'], ['support_note', 'text'],
+] as const;
 
 const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
@@ -264,46 +279,54 @@ export class RegistryImporter implements SheetImporter {
 
   async write(trx: Tx, ctx: ImportContext, onWritten: (n: number) => void): Promise<WriteCounts> {
     const p = this.plan!;
-    const audit: AuditEntry[] = [];
     const actor = ctx.actor;
     const reason = `导入 ${ctx.fileName}（导入任务 ${ctx.jobId}）`;
-    // New households: ids first, so each member row knows its household without a round trip.
-    const ids = p.newHouseholds.length
-      ? (await sql<{ id: number }>`select nextval('household_id_seq')::bigint as id from generate_series(1, ${p.newHouseholds.length})`.execute(trx)).rows.map((r) => Number(r.id))
-      : [];
+    const nextIds = async (seq: string, n: number) =>
+      n ? (await sql<{ id: number }>`select nextval(${seq})::bigint as id from generate_series(1, ${n})`.execute(trx)).rows.map((r) => Number(r.id)) : [];
+    // Ids first, so member rows know their household and audit entries their record without
+    // reading the rows back (and decrypting them) after the insert.
+    const householdIds = await nextIds('household_id_seq', p.newHouseholds.length);
+    const memberIds = await nextIds('member_id_seq', p.newMembers.length);
     const householdOf = new Map<Group, { id: number; county: string }>();
-    p.newHouseholds.forEach((n, i) => householdOf.set(n.group, { id: ids[i]!, county: countyCodeOf(n.household.region_code as string)! }));
-    const createdRows = new Map<number, { household: HouseholdRow; members: MemberRow[] }>();
-    for (const part of chunks(p.newHouseholds, 500)) {
-      const rows = await trx
-        .insertInto('household')
-        .values(part.map((n) => ({ ...(n.household as any), id: householdOf.get(n.group)!.id, county_code: householdOf.get(n.group)!.county })))
-        .returningAll()
-        .execute();
-      for (const r of rows) createdRows.set(r.id, { household: r, members: [] });
-      onWritten(part.length);
-    }
-    for (const part of chunks(p.newMembers, 500)) {
-      const rows = await trx
-        .insertInto('member')
-        .values(
-          part.map((n) => {
-            const h = n.householdId ?? householdOf.get(n.group)!.id;
-            const county = n.householdId ? n.group.existing?.county_code ?? ctx.scope.countyCode : householdOf.get(n.group)!.county;
-            return { ...sealMemberColumns(trx, n.cols as any), household_id: h, county_code: county } as any;
-          }),
-        )
-        .returningAll()
-        .execute();
-      for (const r of rows) {
-        const created = createdRows.get(r.household_id);
-        if (created) created.members.push(r);
-        else audit.push({ actor, action: 'member.create', objectType: 'member', objectId: r.id, countyCode: r.county_code, after: memberAuditView(r), reason });
+    p.newHouseholds.forEach((n, i) => householdOf.set(n.group, { id: householdIds[i]!, county: countyCodeOf(n.household.region_code as string)! }));
+    const memberRow = (n: Plan['newMembers'][number], id: number): MemberRow => {
+      const h = n.householdId ? { id: n.householdId, county: n.group.existing!.county_code } : householdOf.get(n.group)!;
+      return { ...(n.cols as any), id, household_id: h.id, county_code: h.county, active: true, version: 1 };
+    };
+    const ofNew: MemberRow[] = [];
+    const ofRegistered: MemberRow[] = [];
+    p.newMembers.forEach((n, i) => (n.householdId ? ofRegistered : ofNew).push(memberRow(n, memberIds[i]!)));
+    const insertMembers = async (rows: MemberRow[]) => {
+      for (const part of chunks(rows, 1000)) {
+        await insertUnnest(trx, 'member', MEMBER_INSERT, part.map((m) => sealMemberColumns(trx, m as any)));
+        onWritten(part.length);
       }
-      onWritten(part.length);
+    };
+    // New households with their members, a chunk at a time with their audit entries (memory stays flat).
+    const membersOf = new Map<number, MemberRow[]>();
+    for (const m of ofNew) {
+      const list = membersOf.get(m.household_id);
+      if (list) list.push(m);
+      else membersOf.set(m.household_id, [m]);
     }
-    for (const { household, members } of createdRows.values())
-      audit.push({ actor, action: 'household.create', objectType: 'household', objectId: household.id, countyCode: household.county_code, after: { ...householdAuditView(household), members: members.map(memberAuditView) }, reason });
+    for (const part of chunks(p.newHouseholds, 500)) {
+      const rows = part.map((n) => ({ ...(n.household as any), id: householdOf.get(n.group)!.id, county_code: householdOf.get(n.group)!.county }) as HouseholdRow);
+      await insertUnnest(trx, 'household', HOUSEHOLD_INSERT, rows as unknown as Record<string, unknown>[]);
+      onWritten(part.length);
+      const theirs = rows.flatMap((h) => membersOf.get(h.id) ?? []);
+      await insertMembers(theirs);
+      await appendAuditBatch(
+        trx,
+        rows.map((h) => {
+          const saved = { ...h, monitoring_status: 'none', monitoring_category: null, identified_on: null, eliminated_on: null, version: 1 } as HouseholdRow;
+          return { actor, action: 'household.create', objectType: 'household', objectId: h.id, countyCode: h.county_code, after: { ...householdAuditView(saved), members: (membersOf.get(h.id) ?? []).map(memberAuditView) }, reason };
+        }),
+      );
+    }
+    // New members of registered households.
+    await insertMembers(ofRegistered);
+    await appendAuditBatch(trx, ofRegistered.map((m) => ({ actor, action: 'member.create', objectType: 'member', objectId: m.id, countyCode: m.county_code, after: memberAuditView(m), reason })));
+    const audit: AuditEntry[] = [];
     for (const u of p.householdUpdates) {
       const set: MemberCols = { ...u.set };
       if (set.region_code) set.county_code = countyCodeOf(set.region_code as string);

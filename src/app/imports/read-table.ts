@@ -10,6 +10,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse';
 import yauzl from 'yauzl';
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { open } from 'node:fs/promises';
 import type { CellValue } from '../../domain/sheets/spec.ts';
 
@@ -123,6 +124,45 @@ async function checkZip(path: string, limits: TableLimits): Promise<void> {
   }
 }
 
+/** Decodes UTF-8 across chunk boundaries (a character split between two chunks stays whole). */
+async function* utf8Chunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const c of chunks) {
+    const s = typeof c === 'string' ? c : decoder.write(c);
+    if (s) yield s;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+/**
+ * exceljs's streaming reader (4.4) decodes each inflated chunk of the zip on its own, so a Chinese
+ * character that falls across two chunks turns into U+FFFD — one cell in a few thousand of a
+ * real roster. Its parts are handed over already decoded as text instead, which the reader passes
+ * through unchanged.
+ */
+const WorkbookReader = class extends (ExcelJS.stream.xlsx.WorkbookReader as any) {
+  async *_parseSharedStrings(entry: NodeJS.ReadableStream) {
+    entry.setEncoding('utf8');
+    yield* super._parseSharedStrings(entry);
+  }
+  _parseWorkbook(entry: NodeJS.ReadableStream) {
+    entry.setEncoding('utf8');
+    return super._parseWorkbook(entry);
+  }
+  _parseRels(entry: NodeJS.ReadableStream) {
+    entry.setEncoding('utf8');
+    return super._parseRels(entry);
+  }
+  _parseStyles(entry: NodeJS.ReadableStream) {
+    entry.setEncoding('utf8');
+    return super._parseStyles(entry);
+  }
+  *_parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
+    yield* super._parseWorksheet(utf8Chunks(iterator), sheetNo);
+  }
+} as unknown as typeof ExcelJS.stream.xlsx.WorkbookReader;
+
 const openZip = (path: string) =>
   new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err || !z ? reject(err ?? new Error('zip')) : resolve(z))));
 
@@ -150,7 +190,7 @@ async function* xlsxWorksheets(path: string): AsyncGenerator<ExcelJS.stream.xlsx
       const e = entries.get(name);
       return e ? new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(e, (err, s) => (err || !s ? reject(err) : resolve(s)))) : null;
     };
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' }) as any;
+    const reader = new WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' }) as any;
     const rels = await open('xl/_rels/workbook.xml.rels');
     if (rels) await reader._parseRels(rels);
     const book = await open('xl/workbook.xml');

@@ -26,7 +26,12 @@ export async function runImportJob(db: Db, jobId: number, opts: { onProgress?: (
   if (!(await claimImportJob(db, jobId, 'queued', { status: 'running', phase: 'reading', started_at: new Date(), runner: thisRunner() }))) return findImportJob(db, jobId);
   const job = (await findImportJob(db, jobId))!;
   const dir = await mkdtemp(join(tmpdir(), 'jianbang-import-'));
-  const finish = (set: Parameters<typeof updateImportJob>[2]) => updateImportJob(db, jobId, { phase: null, finished_at: new Date(), ...set });
+  // Progress writes go one after another and all land before the outcome (never after it).
+  let saving: Promise<unknown> = Promise.resolve();
+  const finish = async (set: Parameters<typeof updateImportJob>[2]) => {
+    await saving;
+    await updateImportJob(db, jobId, { phase: null, finished_at: new Date(), ...set });
+  };
   try {
     const importer = importerFor(job.sheet);
     if (!importer) return await finish({ status: 'failed', message: `未知的导入表：${job.sheet}` }), await findImportJob(db, jobId);
@@ -55,7 +60,8 @@ export async function runImportJob(db: Db, jobId: number, opts: { onProgress?: (
         // write transaction holds the (embedded, single-connection) database.
         if (p.phase !== 'writing' && (p.phase !== 'reading' || p.rowsRead - lastSaved >= 5000)) {
           lastSaved = p.rowsRead;
-          void updateImportJob(db, jobId, { phase: p.phase, rows_read: p.rowsRead, rows_validated: p.rowsValidated }).catch(() => {});
+          const set = { phase: p.phase, rows_read: p.rowsRead, rows_validated: p.rowsValidated };
+          saving = saving.then(() => updateImportJob(db, jobId, set)).catch(() => {});
         }
       },
       jobAudit: (o) => ({

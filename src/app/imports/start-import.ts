@@ -30,27 +30,43 @@ export function cleanFileName(name: string | undefined, fallback: string): strin
  */
 export async function startImport(db: Db, actor: Actor, file: UploadedFile, o: { sheet: string; dryRun?: boolean; fileName?: string }, opts: { enqueue?: boolean } = {}) {
   authorize(actor, 'import:run');
-  const importer = importerFor(o.sheet);
-  if (!importer) throw invalid([{ path: 'sheet', message: `应为 ${IMPORT_SHEETS.join(' / ')} 之一` }]);
-  if (importer.permission) authorize(actor, importer.permission);
+  // A sheet may need more than import:run (the population: counties only); an unknown sheet is refused below.
+  const permission = importerFor(o.sheet)?.permission;
+  if (permission) authorize(actor, permission);
   const countyCode = countyCodeOf(actor.regionCode);
   if (!countyCode) throw forbidden('导入须由县、乡镇或村级账号在本县内进行');
+  const job = await createImportJob(db, {
+    sheet: o.sheet, file, fileName: o.fileName, dryRun: !!o.dryRun, regionCode: actor.regionCode, countyCode,
+    userId: actor.id || null, actorName: actor.displayName, actorRole: actor.role,
+  });
+  if (opts.enqueue !== false) enqueueImport(db, job.id);
+  return importJobView(job, actor, { live: liveProgress(db, job.id), fileKept: true });
+}
+
+/**
+ * A queued job with its file stored sealed; the file's kind is checked by content first, so a
+ * wrong file is refused at once (400 naming the file). Shared by the API and the command line.
+ */
+export async function createImportJob(
+  db: Db,
+  o: { sheet: string; file: UploadedFile; fileName?: string; dryRun: boolean; regionCode: string; countyCode: string; userId: number | null; actorName: string; actorRole: string | null },
+) {
+  const importer = importerFor(o.sheet);
+  if (!importer) throw invalid([{ path: 'sheet', message: `应为 ${IMPORT_SHEETS.join(' / ')} 之一` }]);
   let format;
   try {
-    format = await sniffTable(file.path, importLimits());
+    format = await sniffTable(o.file.path, importLimits());
   } catch (e) {
     if (e instanceof TableError) throw invalid([{ path: 'file', message: e.message }]);
     throw e;
   }
-  const job = await inTransaction(db, async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await insertImportJob(trx, {
-      sheet: o.sheet, county_code: countyCode, region_code: actor.regionCode, user_id: actor.id || null, actor_name: actor.displayName,
-      actor_role: actor.role, dry_run: !!o.dryRun, file_name: cleanFileName(o.fileName, `${importer.title}.${format.kind}`), file_sha256: file.sha256,
-      file_bytes: file.bytes, file_kind: format.kind, file_encoding: format.encoding ?? null, runner: thisRunner(),
+      sheet: o.sheet, county_code: o.countyCode, region_code: o.regionCode, user_id: o.userId, actor_name: o.actorName,
+      actor_role: o.actorRole, dry_run: o.dryRun, file_name: cleanFileName(o.fileName, `${importer.title}.${format.kind}`), file_sha256: o.file.sha256,
+      file_bytes: o.file.bytes, file_kind: format.kind, file_encoding: format.encoding ?? null, runner: thisRunner(),
     });
-    await storeImportFile(trx, row.id, file.path);
+    await storeImportFile(trx, row.id, o.file.path);
     return row;
   });
-  if (opts.enqueue !== false) enqueueImport(db, job.id);
-  return importJobView(job, actor, { live: liveProgress(db, job.id), fileKept: true });
 }

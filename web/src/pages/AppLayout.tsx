@@ -7,10 +7,10 @@ import {
 } from '@ant-design/icons';
 import { CalendarOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { AlertOutlined, SolutionOutlined } from '@ant-design/icons';
-import { DesktopOutlined, FileSearchOutlined, SettingOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, DesktopOutlined, FileSearchOutlined, SettingOutlined, SwapOutlined } from '@ant-design/icons';
 import { api, firstMessage } from '../api.ts';
 import { useMe } from '../auth/auth.ts';
-import { WORK_ROLES } from '../labels.ts';
+import { HANDLING_ROLES, WORK_ROLES } from '../labels.ts';
 import { clearRegionCache } from '../components/RegionCascader.tsx';
 import { PageSpin } from '../App.tsx';
 
@@ -29,6 +29,8 @@ function menuFor(role: string): Item[] {
       ...(role !== 'department' && role !== 'hotline' ? [{ key: '/assistance-gaps', icon: <AlertOutlined />, label: '帮扶监管' }] : []),
       { key: '/member-changes', icon: <UserSwitchOutlined />, label: '人口自然增减' },
       { key: '/yearly-updates', icon: <CalendarOutlined />, label: '年度信息更新' },
+      ...(HANDLING_ROLES.includes(role) ? [{ key: '/imports', icon: <CloudUploadOutlined />, label: '数据导入' }] : []),
+      ...(['county', 'city', 'province', 'national'].includes(role) ? [{ key: '/exchange/national', icon: <SwapOutlined />, label: '全国系统交换' }] : []),
     ];
   if (role === 'system_admin') return [{ key: '/users', icon: <TeamOutlined />, label: '用户管理' }];
   if (role === 'audit_admin')
