@@ -19,6 +19,9 @@ export const POLICIES = {
   'household:export': WORK_ROLES,
   // Imports (DAT-1) write the registry: those who register households, in their own county.
   'import:run': HANDLING_ROLES,
+  // The rural registered population (RPT-1's divisor) is configured data: the county sets it for
+  // itself, its townships and villages.
+  'population:import': ['county'],
   'assessment:run': WORK_ROLES,
   // Assistance (AST): departments update only measures of their own kind (checked in the use case).
   'measure:read': WORK_ROLES,

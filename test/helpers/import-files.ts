@@ -1,9 +1,12 @@
 /** Import files for tests, written with the sheets' own column specifications (headers as the template). */
+import { expect } from 'vitest';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { deflateRawSync } from 'node:zlib';
 import { HOUSEHOLDS_SHEET, MEMBERS_SHEET } from '../../src/domain/sheets/registry.ts';
 import type { SheetSpec } from '../../src/domain/sheets/spec.ts';
+import { importsIdle } from '../../src/app/imports/import-queue.ts';
+import { API, type TestApp } from './app.ts';
 
 /** A row as header → cell text (or number / Date). */
 export type SheetRow = Record<string, string | number | Date | null>;
@@ -74,6 +77,21 @@ export async function readWorkbook(buf: Buffer): Promise<Record<string, unknown[
     out[ws.name] = rows;
   });
   return out;
+}
+
+/** Uploads a file to the import route as `user` (the body is the file itself). */
+export function uploadImport(t: TestApp, user: string, file: Buffer, query: string) {
+  return t.as(user).inject({ method: 'POST', url: `${API}/imports?${query}`, headers: { 'content-type': 'application/octet-stream' }, payload: file });
+}
+
+/** Uploads and waits for the background job to end; the job as GET /imports/:id shows it. */
+export async function importFile(t: TestApp, user: string, file: Buffer, query: string) {
+  const res = await uploadImport(t, user, file, query);
+  expect(res.statusCode, res.body).toBe(202);
+  await importsIdle(t.db);
+  const job = await t.as(user).get(`${API}/imports/${res.json().id}`);
+  expect(job.statusCode).toBe(200);
+  return job.json();
 }
 
 /**

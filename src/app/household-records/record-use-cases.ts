@@ -14,7 +14,7 @@ import { loadScopedHousehold } from '../households/get-household.ts';
 import { NOBODY, viewerOf, viewText, type Viewer } from '../privacy.ts';
 
 /** A record as the viewer may see it: its note and void reason are free text (SEC-3). */
-function shownRecord(kind: RecordKind, r: Record<string, any>, viewer: Viewer) {
+export function shownRecord(kind: RecordKind, r: Record<string, any>, viewer: Viewer) {
   const view = recordView(kind, r);
   return { ...view, note: viewText(viewer, view.note), voidReason: viewText(viewer, view.voidReason) };
 }
@@ -33,7 +33,7 @@ async function checkMemberOfHousehold(db: Db, c: Check, householdId: number, mem
 }
 
 /** A risk's dates must agree with its state; the table's check would otherwise answer 500. */
-function checkRiskDates(c: Check, kind: RecordKind, r: Record<string, any>) {
+export function checkRiskDates(c: Check, kind: RecordKind, r: Record<string, any>) {
   if (kind !== 'risks' || c.errors.some((e) => e.path === 'resolvedOn')) return;
   if (r.resolved_on && !r.resolved) c.fail('resolvedOn', '风险未解决时不应填写解决日期');
   else if (r.resolved_on && r.found_on && r.resolved_on < r.found_on) c.fail('resolvedOn', '解决日期不能早于发现日期');

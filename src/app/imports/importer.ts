@@ -7,6 +7,7 @@ import type { RowProblem, SheetSpec } from '../../domain/sheets/spec.ts';
 import type { AuditEntry } from '../../store/audit.ts';
 import type { Db, Tx } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
+import type { Action } from '../authz.ts';
 import type { ParsedRow } from './sheet-rows.ts';
 
 export interface ImportScope {
@@ -40,6 +41,8 @@ export interface SheetImporter {
   readonly sheets: readonly SheetSpec[];
   /** Name of the template file and import page. */
   readonly title: string;
+  /** A permission the importer needs besides `import:run` (checked when the job starts). */
+  readonly permission?: Action;
   /** Checks a parsed row on its own and keeps what it needs; returns the row's problems. */
   accept(spec: SheetSpec, row: ParsedRow): RowProblem[];
   /** Checks the accepted rows against the database and plans the write. */

@@ -2,12 +2,21 @@
  * The sheets that can be imported, by `--sheet` name. Each import gets a fresh importer: it keeps
  * the accepted rows of one file.
  */
+import { MeasuresImporter } from './import-measures.ts';
+import { PopulationImporter } from './import-population.ts';
+import { RecordsImporter } from './import-records.ts';
 import { MembersImporter, RegistryImporter } from './import-registry.ts';
 import type { SheetImporter } from './importer.ts';
 
 const FACTORIES: Record<string, () => SheetImporter> = {
   households: () => new RegistryImporter(),
   members: () => new MembersImporter(),
+  incomes: () => new RecordsImporter('incomes'),
+  claims: () => new RecordsImporter('claims'),
+  expenses: () => new RecordsImporter('expenses'),
+  risks: () => new RecordsImporter('risks'),
+  measures: () => new MeasuresImporter(),
+  population: () => new PopulationImporter(),
 };
 
 export const IMPORT_SHEETS = Object.keys(FACTORIES);

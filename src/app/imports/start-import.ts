@@ -30,6 +30,9 @@ export function cleanFileName(name: string | undefined, fallback: string): strin
  */
 export async function startImport(db: Db, actor: Actor, file: UploadedFile, o: { sheet: string; dryRun?: boolean; fileName?: string }, opts: { enqueue?: boolean } = {}) {
   authorize(actor, 'import:run');
+  // A sheet may need more than import:run (the population: counties only); an unknown sheet is refused below.
+  const permission = importerFor(o.sheet)?.permission;
+  if (permission) authorize(actor, permission);
   const countyCode = countyCodeOf(actor.regionCode);
   if (!countyCode) throw forbidden('导入须由县、乡镇或村级账号在本县内进行');
   const job = await createImportJob(db, {

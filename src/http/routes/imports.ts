@@ -9,7 +9,7 @@ import { importLimits } from '../../app/imports/read-table.ts';
 import { rerunImportJob } from '../../app/imports/rerun-import-job.ts';
 import { startImport } from '../../app/imports/start-import.ts';
 import { exportRegistrySheet } from '../../app/imports/export-sheet.ts';
-import { authorize } from '../../app/authz.ts';
+import { authorize, can } from '../../app/authz.ts';
 import { actorOf } from '../session.ts';
 import { acceptUploads, receiveUpload } from '../upload.ts';
 import { Body, BoolText, Bool, IdParams, Int, Optional, Page, PageSize, Params, Query, Text, Word } from '../schemas.ts';
@@ -31,9 +31,12 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 export async function importRoutes(app: FastifyInstance) {
   acceptUploads(app);
   app.get('/imports/sheets', { schema: { tags, summary: '可导入的表及其列规格' } }, (req) => {
-    authorize(actorOf(req), 'import:run');
-    return IMPORT_SHEETS.map((key) => {
+    const actor = actorOf(req);
+    authorize(actor, 'import:run');
+    // Only the sheets this account may import (the population: counties).
+    return IMPORT_SHEETS.flatMap((key) => {
       const imp = importerFor(key)!;
+      if (imp.permission && !can(actor, imp.permission)) return [];
       return { key, title: imp.title, sheets: imp.sheets.map((s) => ({ name: s.name, identity: s.identity, columns: s.columns.map((c) => ({ header: c.header, required: c.required, type: c.type, rule: c.rule, clause: c.clause ?? null })) })) };
     });
   });
