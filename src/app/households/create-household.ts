@@ -11,7 +11,7 @@ import type { Actor } from '../actor.ts';
 import { authorize } from '../authz.ts';
 import { invalid } from '../errors.ts';
 import { viewerOf } from '../privacy.ts';
-import { householdAuditView, householdView, memberAuditView, memberView, MEMBER_COLUMNS, toColumns } from './views.ts';
+import { householdAuditView, householdView, memberAuditView, memberView, MEMBER_COLUMNS, newHouseholdColumns, toColumns } from './views.ts';
 
 /** Registers a household with its members (REG-1, REG-2): one transaction, one audit entry. */
 export async function createHousehold(db: Db, actor: Actor, raw: unknown) {
@@ -35,24 +35,7 @@ export async function createHousehold(db: Db, actor: Actor, raw: unknown) {
   const id = await inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('household')
-      .values({
-        county_code: countyCode,
-        region_code: h.regionCode!,
-        registration_region_code: h.registrationRegionCode ?? h.regionCode!,
-        residence_region_code: h.residenceRegionCode ?? null,
-        responsibility_basis: h.responsibilityBasis ?? 'registration',
-        responsibility_reason: h.responsibilityReason ?? null,
-        village_group: h.villageGroup ?? null,
-        address: h.address ?? null,
-        formerly_poor: h.formerlyPoor ?? false,
-        poverty_exit_year: h.povertyExitYear ?? null,
-        dibao_since: h.dibaoSince ?? null,
-        tekun_since: h.tekunSince ?? null,
-        relocated_since: h.relocatedSince ?? null,
-        disabled_household_since: h.disabledHouseholdSince ?? null,
-        fallback_since: h.fallbackSince ?? null,
-        fallback_basis: h.fallbackBasis ?? null,
-      })
+      .values({ ...(newHouseholdColumns(h) as any), county_code: countyCode })
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const m of members)

@@ -1,4 +1,5 @@
 import { birthDateView, maskBankAccount, maskIdNumber, maskPhone, MASKED_HEALTH } from '../../domain/masking.ts';
+import type { HouseholdInput } from '../../domain/household.ts';
 import type { HouseholdRow, MemberRow } from '../../store/households.ts';
 import { NOBODY, seesHealthRecord, viewText, type Viewer } from '../privacy.ts';
 
@@ -84,4 +85,25 @@ export function toColumns<M extends Record<string, string>>(input: Record<string
   const out: Record<string, unknown> = {};
   for (const [k, col] of Object.entries(map)) if (input[k] !== undefined) out[col] = input[k];
   return out;
+}
+
+/** A new household's columns: what the input leaves out takes the form's default. */
+export function newHouseholdColumns(h: Partial<HouseholdInput>): Record<string, unknown> {
+  return {
+    region_code: h.regionCode,
+    registration_region_code: h.registrationRegionCode ?? h.regionCode,
+    residence_region_code: h.residenceRegionCode ?? null,
+    responsibility_basis: h.responsibilityBasis ?? 'registration',
+    responsibility_reason: h.responsibilityReason ?? null,
+    village_group: h.villageGroup ?? null,
+    address: h.address ?? null,
+    formerly_poor: h.formerlyPoor ?? false,
+    poverty_exit_year: h.povertyExitYear ?? null,
+    dibao_since: h.dibaoSince ?? null,
+    tekun_since: h.tekunSince ?? null,
+    relocated_since: h.relocatedSince ?? null,
+    disabled_household_since: h.disabledHouseholdSince ?? null,
+    fallback_since: h.fallbackSince ?? null,
+    fallback_basis: h.fallbackBasis ?? null,
+  };
 }

@@ -24,7 +24,7 @@ import { idNumberIndex, sealMemberColumns } from '../../store/members.ts';
 import { insertUnnest } from '../../store/imports.ts';
 import type { Db, Tx } from '../../store/transaction.ts';
 import { ID_NUMBER_TAKEN } from '../households/create-household.ts';
-import { householdAuditView, MEMBER_COLUMNS, memberAuditView, toColumns } from '../households/views.ts';
+import { householdAuditView, MEMBER_COLUMNS, memberAuditView, newHouseholdColumns, toColumns } from '../households/views.ts';
 import { cellProblem, validationProblems, type ParsedRow } from './sheet-rows.ts';
 import type { ImportContext, SheetImporter, WriteCounts } from './importer.ts';
 
@@ -63,27 +63,6 @@ interface Plan {
 }
 
 
-/** Full household columns of a row: what is absent takes the form's default. */
-function householdColumns(h: Partial<HouseholdInput>): MemberCols {
-  return {
-    region_code: h.regionCode,
-    registration_region_code: h.registrationRegionCode ?? h.regionCode,
-    residence_region_code: h.residenceRegionCode ?? null,
-    responsibility_basis: h.responsibilityBasis ?? 'registration',
-    responsibility_reason: h.responsibilityReason ?? null,
-    village_group: h.villageGroup ?? null,
-    address: h.address ?? null,
-    formerly_poor: h.formerlyPoor ?? false,
-    poverty_exit_year: h.povertyExitYear ?? null,
-    dibao_since: h.dibaoSince ?? null,
-    tekun_since: h.tekunSince ?? null,
-    relocated_since: h.relocatedSince ?? null,
-    disabled_household_since: h.disabledHouseholdSince ?? null,
-    fallback_since: h.fallbackSince ?? null,
-    fallback_basis: h.fallbackBasis ?? null,
-  };
-}
-
 function memberColumns(m: MemberInput): MemberCols {
   const cols = toColumns(m as unknown as Record<string, unknown>, MEMBER_COLUMNS);
   for (const col of Object.values(MEMBER_COLUMNS)) if (cols[col] === undefined) cols[col] = null;
@@ -110,6 +89,15 @@ const MEMBER_INSERT = [
   ['labor_ability', 'text'], ['health', 'text'], ['disability_grade', 'smallint'], ['schooling', 'text'], ['employment', 'text'], ['phone', 'text'],
   ['bank_account', 'text'], ['support_note', 'text'],
 ] as const;
+
+/** The cells later messages may show; the rest of a row's text is not kept (a county's file is large). */
+const HOUSEHOLD_MESSAGE_FIELDS = ['headIdNumber', 'headName', 'household.regionCode', 'household.registrationRegionCode', 'household.residenceRegionCode'];
+const MEMBER_MESSAGE_FIELDS = ['headIdNumber', 'regionCode', 'idNumber', 'relation'];
+function kept(spec: SheetSpec, texts: Map<string, string>, fields: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of spec.columns) if (fields.includes(c.field) && texts.has(c.header)) out.set(c.header, texts.get(c.header)!);
+  return out;
+}
 
 const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
@@ -150,7 +138,7 @@ export class RegistryImporter implements SheetImporter {
       if (problems.length || !head) return problems;
       const g = this.group(head);
       if (g.household) return [cellProblem(spec, row, 'headIdNumber', `该户主身份证号已在第 ${g.household.row} 行出现（一户一行）`)];
-      g.household = { row: row.row, sheet: row.sheet, texts: row.texts, headName: row.input.headName as string | undefined, household: household as HouseholdInput };
+      g.household = { row: row.row, sheet: row.sheet, texts: kept(spec, row.texts, HOUSEHOLD_MESSAGE_FIELDS), headName: row.input.headName as string | undefined, household: household as HouseholdInput };
       return [];
     }
     const { headIdNumber: _h, regionCode, ...memberInput } = row.input;
@@ -160,7 +148,7 @@ export class RegistryImporter implements SheetImporter {
     const seen = this.memberRows.get(member.idNumber!);
     if (seen) return [cellProblem(spec, row, 'idNumber', `与${seen.sheet === row.sheet ? '' : `“${seen.sheet}”表`}第 ${seen.row} 行的身份证号重复（一人只能在一户中登记）`)];
     this.memberRows.set(member.idNumber!, { row: row.row, sheet: row.sheet });
-    this.group(head).members.push({ row: row.row, sheet: row.sheet, texts: row.texts, regionCode: regionCode as string | undefined, member: member as MemberInput });
+    this.group(head).members.push({ row: row.row, sheet: row.sheet, texts: kept(spec, row.texts, MEMBER_MESSAGE_FIELDS), regionCode: regionCode as string | undefined, member: member as MemberInput });
     return [];
   }
 
@@ -251,12 +239,12 @@ export class RegistryImporter implements SheetImporter {
 
       // The plan.
       if (!existing) {
-        plan.newHouseholds.push({ group: g, household: householdColumns(hh ?? { regionCode: region }) });
+        plan.newHouseholds.push({ group: g, household: newHouseholdColumns(hh ?? { regionCode: region }) });
         for (const m of g.members) plan.newMembers.push({ householdId: null, group: g, cols: memberColumns(m.member) });
         continue;
       }
       if (hh) {
-        const set = changed(existing, householdColumns(hh));
+        const set = changed(existing, newHouseholdColumns(hh));
         if (Object.keys(set).length) plan.householdUpdates.push({ before: existing, set });
         else plan.unchanged++;
       }
