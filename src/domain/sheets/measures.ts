@@ -16,7 +16,7 @@ export const MEASURES_SHEET: SheetSpec = {
   title: '帮扶措施',
   identity: '以户主身份证号、措施类型和计划开始日期匹配该户已登记的措施：措施内容或结束日期有变化的更新（版本号加一并留痕），没有的作为“计划”状态的新措施加入该户当前的帮扶计划。',
   columns: [
-    { header: HEAD_ID_HEADER, field: 'headIdNumber', type: 'idNumber', required: true, example: '360731198001011234', rule: '该户户主的身份证号；农户须在本人辖区内，且已制定帮扶计划', clause: 'Q23', sensitive: 'idNumber', width: 21 },
+    { header: HEAD_ID_HEADER, field: 'headIdNumber', type: 'idNumber', required: true, example: '36073119800101123X', rule: '该户户主的身份证号；农户须在本人辖区内，且已制定帮扶计划', clause: 'Q23', sensitive: 'idNumber', width: 21 },
     { header: '措施类型', field: 'type', type: 'enum', required: true, values: MEASURE_TYPES, labels: MEASURE_TYPE_NAMES, example: '产业帮扶', rule: '按帮扶措施目录；是否开发式帮扶由类型决定（“其他”逐项填写）', clause: 'Q25', width: 22 },
     { header: '措施内容', field: 'description', type: 'text', required: true, max: 500, example: '发展蔬菜种植2亩，提供种苗和技术指导', rule: '最多500字', sensitive: 'freeText', width: 30 },
     { header: '计划开始日期', field: 'plannedStart', type: 'date', required: true, example: '2024-04-01', rule: 'YYYY-MM-DD；用于匹配措施', width: 12 },

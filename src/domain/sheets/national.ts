@@ -53,7 +53,7 @@ export const NATIONAL_HOUSEHOLD_SHEET: SheetSpec = {
     { header: H.village, field: 'village', type: 'text', required: false, max: 50, example: '长征村', rule: '行政村名称（负责村，Q19）', clause: 'Q19', width: 12 },
     { header: H.householdNo, field: 'householdNo', type: 'text', required: false, max: 40, example: '1024', rule: '户编号：监帮导出时为监帮户编号，全国系统导出时为全国系统户编号（对账不以此匹配）', width: 12 },
     { header: H.headName, field: 'headName', type: 'text', required: true, max: 50, example: '张三', rule: '户主姓名', width: 10 },
-    { header: H.headId, field: 'headIdNumber', type: 'idNumber', required: true, example: '360731198001011234', rule: '18位居民身份证号（GB 11643）；对账以此匹配农户', sensitive: 'idNumber', width: 21 },
+    { header: H.headId, field: 'headIdNumber', type: 'idNumber', required: true, example: '36073119800101123X', rule: '18位居民身份证号（GB 11643）；对账以此匹配农户', sensitive: 'idNumber', width: 21 },
     { header: H.size, field: 'size', type: 'integer', required: false, example: '4', rule: '共同生活的家庭成员人数（Q15）', clause: 'Q15', width: 8 },
     { header: H.phone, field: 'phone', type: 'text', required: false, max: 20, example: '13800138000', rule: '户主联系电话', sensitive: 'phone', width: 14 },
     { header: H.kind, field: 'formerlyPoor', type: 'enum', required: false, values: ['true', 'false'], labels: HOUSEHOLD_KIND_NAMES, example: '一般农户', rule: '脱贫户或一般农户', clause: 'Q2', width: 10 },
@@ -86,7 +86,7 @@ export const NATIONAL_MEMBER_SHEET: SheetSpec = {
   identity: '以户主身份证号归户，以证件号码识别成员。',
   columns: [
     { header: H.householdNo, field: 'householdNo', type: 'text', required: false, max: 40, example: '1024', rule: '与户信息表的户编号一致', width: 12 },
-    { header: H.headId, field: 'headIdNumber', type: 'idNumber', required: true, example: '360731198001011234', rule: '成员所在户的户主身份证号', sensitive: 'idNumber', width: 21 },
+    { header: H.headId, field: 'headIdNumber', type: 'idNumber', required: true, example: '36073119800101123X', rule: '成员所在户的户主身份证号', sensitive: 'idNumber', width: 21 },
     registryMember('name'),
     registryMember('idNumber', { header: '证件号码', rule: '18位居民身份证号（GB 11643）' }),
     registryMember('relation'),

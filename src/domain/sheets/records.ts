@@ -30,7 +30,7 @@ export const SELF_RESOLVABLE_NAMES: Record<string, string> = { false: '难以依
 
 /** The household a record row belongs to. */
 const HEAD: ColumnSpec = {
-  header: HEAD_ID_HEADER, field: 'headIdNumber', type: 'idNumber', required: true, example: '360731198001011234',
+  header: HEAD_ID_HEADER, field: 'headIdNumber', type: 'idNumber', required: true, example: '36073119800101123X',
   rule: '该户户主的身份证号；农户须已登记且在本人辖区内', sensitive: 'idNumber', width: 21,
 };
 const AMOUNT: ColumnSpec = { header: '金额（元）', field: 'amount', type: 'money', required: true, example: '12000.00', rule: '单位元，最多两位小数，不能为负数', width: 12 };

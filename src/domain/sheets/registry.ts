@@ -35,7 +35,7 @@ export const HOUSEHOLDS_SHEET: SheetSpec = {
   identity: '以户主身份证号匹配已登记的农户：已登记则更新有变化的字段（版本号加一并留痕），未登记则新登记（同一文件的“家庭成员”表须有该户成员，且有且只有一名户主）。',
   columns: [
     { header: '户主姓名', field: 'headName', type: 'text', required: true, max: 50, example: '张三', rule: '须与家庭成员表（或已登记的户主）姓名一致', width: 10 },
-    { header: HEAD_ID_HEADER, field: 'headIdNumber', type: 'idNumber', required: true, example: '360731198001011234', rule: '18位居民身份证号，校验码须正确（GB 11643）；用于匹配农户', sensitive: 'idNumber', width: 21 },
+    { header: HEAD_ID_HEADER, field: 'headIdNumber', type: 'idNumber', required: true, example: '36073119800101123X', rule: '18位居民身份证号，校验码须正确（GB 11643）；用于匹配农户', sensitive: 'idNumber', width: 21 },
     { header: '负责村区划代码', field: 'household.regionCode', type: 'regionCode', required: true, example: '360731100201', rule: '12位村级统计区划代码，须在本人辖区内；户籍地负责，常住地或迁入地负责须写原因', clause: 'Q19', width: 16 },
     { header: '户籍地区划代码', field: 'household.registrationRegionCode', type: 'regionCode', required: false, example: '360731100201', rule: '村级区划代码；不填则同负责村', clause: 'Q19', width: 16 },
     { header: '常住地区划代码', field: 'household.residenceRegionCode', type: 'regionCode', required: false, example: '', rule: '村级区划代码；人户分离时填写', clause: 'Q19', width: 16 },
@@ -61,10 +61,10 @@ export const MEMBERS_SHEET: SheetSpec = {
   title: '家庭成员信息采集表',
   identity: '以户主身份证号找到农户、以成员身份证号匹配成员：已登记的成员更新有变化的字段（版本号加一并留痕），未登记的成员新增到该户。文件中没有的已登记成员不会被删除：成员减少须按人口自然变更登记（Q20）。',
   columns: [
-    { header: HEAD_ID_HEADER, field: 'headIdNumber', type: 'idNumber', required: true, example: '360731198001011234', rule: '成员所在户的户主身份证号；户主本人也填自己的', sensitive: 'idNumber', width: 21 },
+    { header: HEAD_ID_HEADER, field: 'headIdNumber', type: 'idNumber', required: true, example: '36073119800101123X', rule: '成员所在户的户主身份证号；户主本人也填自己的', sensitive: 'idNumber', width: 21 },
     { header: '负责村区划代码', field: 'regionCode', type: 'regionCode', required: false, example: '360731100201', rule: '新登记农户且“农户信息”表中没有该户时必填；须在本人辖区内', clause: 'Q19', width: 16 },
     { header: '姓名', field: 'name', type: 'text', required: true, max: 50, example: '张三', rule: '最多50字', width: 10 },
-    { header: '身份证号', field: 'idNumber', type: 'idNumber', required: true, example: '360731198001011234', rule: '18位居民身份证号，校验码须正确（GB 11643）；一人只能在一户中登记', sensitive: 'idNumber', width: 21 },
+    { header: '身份证号', field: 'idNumber', type: 'idNumber', required: true, example: '36073119800101123X', rule: '18位居民身份证号，校验码须正确（GB 11643）；一人只能在一户中登记', sensitive: 'idNumber', width: 21 },
     { header: '与户主关系', field: 'relation', type: 'enum', required: true, values: RELATIONS, labels: RELATION_NAMES, example: '户主', rule: '每户有且只有一名户主', width: 10 },
     { header: '性别', field: 'sex', type: 'enum', required: false, values: ['male', 'female'], labels: SEX_NAMES, example: '男', rule: '可不填；填写时须与身份证号一致', width: 6 },
     { header: '出生日期', field: 'birthDate', type: 'date', required: false, example: '1980-01-01', rule: '可不填；填写时须与身份证号一致', width: 12 },
