@@ -329,13 +329,13 @@ export class RegistryImporter implements SheetImporter {
       const set: MemberCols = { ...u.set };
       if (set.region_code) set.county_code = countyCodeOf(set.region_code as string);
       const saved = await trx.updateTable('household').set({ ...(set as any), version: u.before.version + 1, updated_at: new Date() }).where('id', '=', u.before.id).where('version', '=', u.before.version).returningAll().executeTakeFirst();
-      if (!saved) throw new ImportConflict(`农户（户主 ${u.before.id} 号户）在校验之后被他人修改`);
+      if (!saved) throw new ImportConflict(`第 ${u.before.id} 号农户在校验之后被他人修改`);
       audit.push({ actor, action: 'household.update', objectType: 'household', objectId: saved.id, countyCode: saved.county_code, before: householdAuditView(u.before), after: householdAuditView(saved), reason });
       onWritten(1);
     }
     for (const u of p.memberUpdates) {
       const saved = await trx.updateTable('member').set({ ...sealMemberColumns(trx, u.set as any), version: u.before.version + 1, updated_at: new Date() }).where('id', '=', u.before.id).where('version', '=', u.before.version).returningAll().executeTakeFirst();
-      if (!saved) throw new ImportConflict(`家庭成员（${u.before.id} 号）在校验之后被他人修改`);
+      if (!saved) throw new ImportConflict(`第 ${u.before.id} 号家庭成员在校验之后被他人修改`);
       audit.push({ actor, action: 'member.update', objectType: 'member', objectId: saved.id, countyCode: saved.county_code, before: memberAuditView(u.before), after: memberAuditView(saved), reason });
       onWritten(1);
     }
