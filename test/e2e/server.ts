@@ -193,7 +193,11 @@ export async function selectOption(page: Page, inputSelector: string, label: str
   const select = page.locator('.ant-select', { has: page.locator(inputSelector) });
   for (let attempt = 1; attempt <= 3; attempt++) {
     await page.locator(inputSelector).click();
-    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').getByText(label, { exact: true });
+    // The dropdown of this select (its list's id is the input's aria-controls): another select's
+    // dropdown may still be closing with the same options in it.
+    const list = await page.locator(inputSelector).getAttribute('aria-controls');
+    const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)', list ? { has: page.locator(`[id="${list}"]`) } : {});
+    const option = open.locator('.ant-select-item-option').getByText(label, { exact: true });
     await option.waitFor({ state: 'visible' });
     await option.click();
     for (let i = 0; i < 20; i++) {
