@@ -57,7 +57,9 @@ type MemberCols = Record<string, unknown>;
 interface Plan {
   newHouseholds: { group: Group; household: MemberCols }[];
   householdUpdates: { before: HouseholdRow; set: MemberCols }[];
-  newMembers: { householdId: number | null; group: Group; cols: MemberCols }[];
+  /** Members of registered households (a new household's members are its group's). */
+  newMembers: { householdId: number; group: Group; member: MemberInput }[];
+  newHouseholdMembers: number;
   memberUpdates: { before: MemberRow; set: MemberCols }[];
   unchanged: number;
 }
@@ -188,7 +190,7 @@ export class RegistryImporter implements SheetImporter {
     const inScope = (code: string) => isInSubtree(ctx.scope.regionCode, code) && countyCodeOf(code) === ctx.scope.countyCode;
     const scopeReason = `不在本次导入的范围内（${ctx.scope.regionName}）：只能导入本人辖区内的农户`;
 
-    const plan: Plan = { newHouseholds: [], householdUpdates: [], newMembers: [], memberUpdates: [], unchanged: 0 };
+    const plan: Plan = { newHouseholds: [], householdUpdates: [], newMembers: [], newHouseholdMembers: 0, memberUpdates: [], unchanged: 0 };
     for (const g of this.groups.values()) {
       if (this.rejectedHeads.has(g.headIdNumber)) continue;
       const before = problems.length;
@@ -240,7 +242,7 @@ export class RegistryImporter implements SheetImporter {
       // The plan.
       if (!existing) {
         plan.newHouseholds.push({ group: g, household: newHouseholdColumns(hh ?? { regionCode: region }) });
-        for (const m of g.members) plan.newMembers.push({ householdId: null, group: g, cols: memberColumns(m.member) });
+        plan.newHouseholdMembers += g.members.length;
         continue;
       }
       if (hh) {
@@ -252,7 +254,7 @@ export class RegistryImporter implements SheetImporter {
       for (const m of g.members) {
         const reg = current.get(m.member.idNumber);
         const cols = memberColumns(m.member);
-        if (!reg) plan.newMembers.push({ householdId: existing.id, group: g, cols });
+        if (!reg) plan.newMembers.push({ householdId: existing.id, group: g, member: m.member });
         else {
           const set = changed(reg, cols);
           if (Object.keys(set).length) plan.memberUpdates.push({ before: reg, set });
@@ -266,7 +268,7 @@ export class RegistryImporter implements SheetImporter {
 
   counts(): WriteCounts {
     const p = this.plan!;
-    return { created: p.newHouseholds.length + p.newMembers.length, updated: p.householdUpdates.length + p.memberUpdates.length, unchanged: p.unchanged };
+    return { created: p.newHouseholds.length + p.newHouseholdMembers + p.newMembers.length, updated: p.householdUpdates.length + p.memberUpdates.length, unchanged: p.unchanged };
   }
 
   get rowCount(): number {
@@ -283,47 +285,43 @@ export class RegistryImporter implements SheetImporter {
       n ? (await sql<{ id: number }>`select nextval(${seq})::bigint as id from generate_series(1, ${n})`.execute(trx)).rows.map((r) => Number(r.id)) : [];
     // Ids first, so member rows know their household and audit entries their record without
     // reading the rows back (and decrypting them) after the insert.
-    const householdIds = await nextIds('household_id_seq', p.newHouseholds.length);
-    const memberIds = await nextIds('member_id_seq', p.newMembers.length);
-    const householdOf = new Map<Group, { id: number; county: string }>();
-    p.newHouseholds.forEach((n, i) => householdOf.set(n.group, { id: householdIds[i]!, county: countyCodeOf(n.household.region_code as string)! }));
-    const memberRow = (n: Plan['newMembers'][number], id: number): MemberRow => {
-      const h = n.householdId ? { id: n.householdId, county: n.group.existing!.county_code } : householdOf.get(n.group)!;
-      return { ...(n.cols as any), id, household_id: h.id, county_code: h.county, active: true, version: 1 };
-    };
-    const ofNew: MemberRow[] = [];
-    const ofRegistered: MemberRow[] = [];
-    p.newMembers.forEach((n, i) => (n.householdId ? ofRegistered : ofNew).push(memberRow(n, memberIds[i]!)));
     const insertMembers = async (rows: MemberRow[]) => {
       for (const part of chunks(rows, 1000)) {
         await insertUnnest(trx, 'member', MEMBER_INSERT, part.map((m) => sealMemberColumns(trx, m as any)));
         onWritten(part.length);
       }
     };
-    // New households with their members, a chunk at a time with their audit entries (memory stays flat).
-    const membersOf = new Map<number, MemberRow[]>();
-    for (const m of ofNew) {
-      const list = membersOf.get(m.household_id);
-      if (list) list.push(m);
-      else membersOf.set(m.household_id, [m]);
-    }
+    const memberRow = (m: MemberInput, id: number, householdId: number, county: string): MemberRow =>
+      ({ ...(memberColumns(m) as any), id, household_id: householdId, county_code: county, active: true, version: 1 });
+    // New households with their members, a chunk at a time with their audit entries: rows are
+    // built for the chunk and dropped after it, so memory does not grow with the file.
     for (const part of chunks(p.newHouseholds, 500)) {
-      const rows = part.map((n) => ({ ...(n.household as any), id: householdOf.get(n.group)!.id, county_code: householdOf.get(n.group)!.county }) as HouseholdRow);
-      await insertUnnest(trx, 'household', HOUSEHOLD_INSERT, rows as unknown as Record<string, unknown>[]);
+      const householdIds = await nextIds('household_id_seq', part.length);
+      const memberIds = await nextIds('member_id_seq', part.reduce((n, x) => n + x.group.members.length, 0));
+      let next = 0;
+      const rows = part.map((n, i) => {
+        const county = countyCodeOf(n.household.region_code as string)!;
+        const household = { ...(n.household as any), id: householdIds[i]!, county_code: county } as HouseholdRow;
+        return { household, members: n.group.members.map((m) => memberRow(m.member, memberIds[next++]!, household.id, county)) };
+      });
+      await insertUnnest(trx, 'household', HOUSEHOLD_INSERT, rows.map((r) => r.household) as unknown as Record<string, unknown>[]);
       onWritten(part.length);
-      const theirs = rows.flatMap((h) => membersOf.get(h.id) ?? []);
-      await insertMembers(theirs);
+      await insertMembers(rows.flatMap((r) => r.members));
       await appendAuditBatch(
         trx,
-        rows.map((h) => {
+        rows.map(({ household: h, members }) => {
           const saved = { ...h, monitoring_status: 'none', monitoring_category: null, identified_on: null, eliminated_on: null, version: 1 } as HouseholdRow;
-          return { actor, action: 'household.create', objectType: 'household', objectId: h.id, countyCode: h.county_code, after: { ...householdAuditView(saved), members: (membersOf.get(h.id) ?? []).map(memberAuditView) }, reason };
+          return { actor, action: 'household.create', objectType: 'household', objectId: h.id, countyCode: h.county_code, after: { ...householdAuditView(saved), members: members.map(memberAuditView) }, reason };
         }),
       );
     }
     // New members of registered households.
-    await insertMembers(ofRegistered);
-    await appendAuditBatch(trx, ofRegistered.map((m) => ({ actor, action: 'member.create', objectType: 'member', objectId: m.id, countyCode: m.county_code, after: memberAuditView(m), reason })));
+    for (const part of chunks(p.newMembers, 1000)) {
+      const ids = await nextIds('member_id_seq', part.length);
+      const rows = part.map((n, i) => memberRow(n.member, ids[i]!, n.householdId, n.group.existing!.county_code));
+      await insertMembers(rows);
+      await appendAuditBatch(trx, rows.map((m) => ({ actor, action: 'member.create', objectType: 'member', objectId: m.id, countyCode: m.county_code, after: memberAuditView(m), reason })));
+    }
     const audit: AuditEntry[] = [];
     for (const u of p.householdUpdates) {
       const set: MemberCols = { ...u.set };
