@@ -104,6 +104,11 @@ export async function restoreImportFile(db: Db, jobId: number, path: string): Pr
   return true;
 }
 
+/** Moves a job's stored file to another job (a re-run keeps one copy, with the job that may need it). */
+export async function moveImportFile(db: Db, from: number, to: number): Promise<void> {
+  await db.updateTable('import_file_chunk').set({ job_id: to }).where('job_id', '=', from).execute();
+}
+
 export async function deleteImportFile(db: Db, jobId: number): Promise<void> {
   await db.deleteFrom('import_file_chunk').where('job_id', '=', jobId).execute();
 }
@@ -131,4 +136,11 @@ export async function insertUnnest(db: Db, table: string, columns: readonly (rea
   if (rows.length === 0) return;
   const arrays = columns.map(([name, kind]) => sql`${rows.map((r) => (r[name] === undefined ? null : r[name]))}::${sql.raw(kind)}[]`);
   await sql`insert into ${sql.table(table)} (${sql.join(columns.map(([name]) => sql.ref(name)))}) select * from unnest(${sql.join(arrays)})`.execute(db);
+}
+
+/** `n` fresh ids of a sequence, so a bulk insert knows its rows' ids without reading them back. */
+export async function nextIds(db: Db, sequence: 'household_id_seq' | 'member_id_seq', n: number): Promise<number[]> {
+  if (n === 0) return [];
+  const r = await sql<{ id: number }>`select nextval(${sequence})::bigint as id from generate_series(1, ${n})`.execute(db);
+  return r.rows.map((x) => Number(x.id));
 }

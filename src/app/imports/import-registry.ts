@@ -11,7 +11,6 @@
  * The plan says what changes; an unchanged row writes nothing. The write is bulk SQL (multi-row
  * inserts, one audit batch) in the caller's transaction.
  */
-import { sql } from 'kysely';
 import { checkHousehold, checkMember, type HouseholdInput, type MemberInput } from '../../domain/household.ts';
 import { idNumberProblem } from '../../domain/id-number.ts';
 import { countyCodeOf, isInSubtree } from '../../domain/region-code.ts';
@@ -21,7 +20,7 @@ import { Check } from '../../domain/validation.ts';
 import { appendAuditBatch, type AuditEntry } from '../../store/audit.ts';
 import type { HouseholdRow, MemberRow } from '../../store/households.ts';
 import { idNumberIndex, sealMemberColumns } from '../../store/members.ts';
-import { insertUnnest } from '../../store/imports.ts';
+import { insertUnnest, nextIds } from '../../store/imports.ts';
 import type { Db, Tx } from '../../store/transaction.ts';
 import { ID_NUMBER_TAKEN } from '../households/create-household.ts';
 import { householdAuditView, MEMBER_COLUMNS, memberAuditView, newHouseholdColumns, toColumns } from '../households/views.ts';
@@ -281,8 +280,6 @@ export class RegistryImporter implements SheetImporter {
     const p = this.plan!;
     const actor = ctx.actor;
     const reason = `导入 ${ctx.fileName}（导入任务 ${ctx.jobId}）`;
-    const nextIds = async (seq: string, n: number) =>
-      n ? (await sql<{ id: number }>`select nextval(${seq})::bigint as id from generate_series(1, ${n})`.execute(trx)).rows.map((r) => Number(r.id)) : [];
     // Ids first, so member rows know their household and audit entries their record without
     // reading the rows back (and decrypting them) after the insert.
     const insertMembers = async (rows: MemberRow[]) => {
@@ -296,8 +293,8 @@ export class RegistryImporter implements SheetImporter {
     // New households with their members, a chunk at a time with their audit entries: rows are
     // built for the chunk and dropped after it, so memory does not grow with the file.
     for (const part of chunks(p.newHouseholds, 500)) {
-      const householdIds = await nextIds('household_id_seq', part.length);
-      const memberIds = await nextIds('member_id_seq', part.reduce((n, x) => n + x.group.members.length, 0));
+      const householdIds = await nextIds(trx, 'household_id_seq', part.length);
+      const memberIds = await nextIds(trx, 'member_id_seq', part.reduce((n, x) => n + x.group.members.length, 0));
       let next = 0;
       const rows = part.map((n, i) => {
         const county = countyCodeOf(n.household.region_code as string)!;
@@ -317,7 +314,7 @@ export class RegistryImporter implements SheetImporter {
     }
     // New members of registered households.
     for (const part of chunks(p.newMembers, 1000)) {
-      const ids = await nextIds('member_id_seq', part.length);
+      const ids = await nextIds(trx, 'member_id_seq', part.length);
       const rows = part.map((n, i) => memberRow(n.member, ids[i]!, n.householdId, n.group.existing!.county_code));
       await insertMembers(rows);
       await appendAuditBatch(trx, rows.map((m) => ({ actor, action: 'member.create', objectType: 'member', objectId: m.id, countyCode: m.county_code, after: memberAuditView(m), reason })));

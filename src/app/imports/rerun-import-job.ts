@@ -1,6 +1,5 @@
-import { hasImportFile, insertImportJob, type ImportJobRow } from '../../store/imports.ts';
+import { hasImportFile, insertImportJob, moveImportFile, type ImportJobRow } from '../../store/imports.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
-import { sql } from 'kysely';
 import type { Actor } from '../actor.ts';
 import { conflict } from '../errors.ts';
 import { loadScopedImportJob } from './get-import-job.ts';
@@ -28,8 +27,7 @@ export async function copyJobForRerun(db: Db, old: ImportJobRow, o: { dryRun?: b
   return inTransaction(db, async (trx) => {
     const { id: _id, status: _s, phase: _p, created_at: _c, started_at: _st, finished_at: _f, problems: _pr, message: _m, rows_read: _r1, rows_validated: _r2, rows_written: _r3, created: _n1, updated: _n2, unchanged: _n3, problem_count: _pc, ...keep } = old;
     const row = await insertImportJob(trx, { ...keep, dry_run: o.dryRun ?? old.dry_run, rerun_of: old.rerun_of ?? old.id, runner: thisRunner() });
-    // The file moves to the new job: one copy, kept with the job that may still need it.
-    await sql`update import_file_chunk set job_id = ${row.id} where job_id = ${old.id}`.execute(trx);
+    await moveImportFile(trx, old.id, row.id);
     return row;
   });
 }
