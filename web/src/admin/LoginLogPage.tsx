@@ -1,6 +1,7 @@
 import { useState } from 'react';
+import { PrevNextPager } from '../components/PrevNextPager.tsx';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Empty, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Alert, Card, Empty, Table, Tag, type TableColumnsType } from 'antd';
 import { api, firstMessage } from '../api.ts';
 import { ExportButton } from '../components/ExportButton.tsx';
 import { label } from '../labels.ts';
@@ -51,11 +52,7 @@ export default function LoginLogPage() {
           pagination={false}
           locale={{ emptyText: <Empty description={page > 1 ? '没有更多记录' : '尚无登录记录'} /> }}
         />
-        <Space style={{ padding: 16 }}>
-          <Button disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>上一页</Button>
-          <span>第 {page} 页</span>
-          <Button disabled={(q.data?.length ?? 0) < PAGE_SIZE} onClick={() => setPage((p) => p + 1)}>下一页</Button>
-        </Space>
+        <PrevNextPager page={page} rows={q.data?.length ?? 0} pageSize={PAGE_SIZE} onPage={setPage} />
       </Card>
     </>
   );

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { PrevNextPager } from '../components/PrevNextPager.tsx';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Select, Space, Table, Typography, type TableColumnsType } from 'antd';
 import { api, firstMessage } from '../api.ts';
@@ -97,11 +98,7 @@ export default function AuditPage() {
             ),
           }}
         />
-        <Space style={{ padding: 16 }}>
-          <Button disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>上一页</Button>
-          <span>第 {page} 页</span>
-          <Button disabled={(q.data?.length ?? 0) < PAGE_SIZE} onClick={() => setPage((p) => p + 1)}>下一页</Button>
-        </Space>
+        <PrevNextPager page={page} rows={q.data?.length ?? 0} pageSize={PAGE_SIZE} onPage={setPage} />
       </Card>
     </>
   );
