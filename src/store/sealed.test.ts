@@ -43,9 +43,13 @@ describe('sealed values (AES-256-GCM)', () => {
   it('refuse a changed ciphertext, tag or IV (tampered)', () => {
     const s = sealWith(keys, '6222020200112233445');
     const payload = s.slice(s.lastIndexOf(':') + 1);
+    const bytes = (p: string) => Buffer.from(p, 'base64url').toString('hex');
     for (const at of [0, 14, 20, payload.length - 1]) {
-      const c = payload[at] === 'A' ? 'B' : 'A';
-      const changed = `${s.slice(0, s.lastIndexOf(':') + 1)}${payload.slice(0, at)}${c}${payload.slice(at + 1)}`;
+      // A replacement that changes the decoded bytes: the last character's low bits may be padding,
+      // so 'A' → 'B' there can decode to the same bytes (and then nothing was tampered with).
+      const edit = (c: string) => `${payload.slice(0, at)}${c}${payload.slice(at + 1)}`;
+      const c = [...'AgQw_'].find((x) => x !== payload[at] && bytes(edit(x)) !== bytes(payload))!;
+      const changed = `${s.slice(0, s.lastIndexOf(':') + 1)}${edit(c)}`;
       const e = thrown(() => openWith(keys, changed));
       expect(e.kind).toBe('tampered');
       expect(e.message).toBe('无法解密：密文已损坏或被篡改（认证标签不符）');
