@@ -57,6 +57,29 @@ export const POLICIES = {
   'user:unlock': ['security_admin'],
   'user:reset_two_factor': ['security_admin'],
   'session:manage': ['security_admin'],
+  // Intake (WRN-1, WRN-2, WRN-5, WRN-6, GRN-3). A department pushes warnings of its own kind; the
+  // village and township verify them; the county works the queue of persons not in the registry.
+  'warning:submit': ['department'],
+  'warning:read': ['department', 'village', 'township', 'county', 'city', 'province', 'national'],
+  'warning:queue': ['county'],
+  'warning:precision': ['department', 'county', 'city', 'province', 'national'],
+  'task:read': ['village', 'township', 'county', 'city', 'province', 'national'],
+  'task:resolve': ['village', 'township'],
+  // API tokens of department systems are credentials: the security admin issues and revokes them.
+  'api_token:manage': ['security_admin'],
+  // 12317: the operator accepts, assigns, records the requester's evaluation and archives; the
+  // assigned township or county answers; the levels above see what they supervise. The caller's
+  // identity is the operator's alone: a tip is about the region that answers it (Q52).
+  'ticket:accept': ['hotline'],
+  'ticket:read': ['hotline', 'township', 'county', 'city', 'province', 'national'],
+  'ticket:read_caller': ['hotline'],
+  'ticket:reply': ['township', 'county'],
+  // Self-reports (WRN-5) reach the village's worklist; those who register households handle them.
+  'self_report:read': ['village', 'township', 'county', 'city', 'province', 'national'],
+  'self_report:handle': ['village', 'township', 'county'],
+  // The queue of messages to households (GRN-3).
+  'message:read': ['village', 'township', 'county', 'city', 'province', 'national', 'hotline'],
+  'message:send': ['county', 'city', 'province', 'national', 'system_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof POLICIES;

@@ -17,6 +17,10 @@ describe('due dates from the shipped parameters', () => {
     ['plan_publication', '2024-03-06', '2024-03-16', 'Q27', 'village'],
     ['green_channel', '2024-03-06', '2024-04-06', 'Q29', 'county'],
     ['member_change', '2024-03-06', '2024-06-06', 'Q20', 'village'],
+    ['verification_task', '2024-03-06', '2024-03-13', 'Q43', 'village'],
+    ['hotline_consultation', '2024-03-06', '2024-03-09', 'Q52', 'county'],
+    ['hotline_self_report', '2024-03-06', '2024-03-13', 'Q52', 'county'],
+    ['hotline_tip_off', '2024-03-06', '2024-03-21', 'Q52', 'county'],
   ] as const)('%s opened %s is due %s (%s, %s)', (kind, openedOn, due, clause, role) => {
     expect(dueDate(kind, openedOn)).toBe(due);
     expect(deadlineRule(kind)).toMatchObject({ kind, clause, responsibleRole: role });
@@ -31,6 +35,10 @@ describe('due dates from the shipped parameters', () => {
       plan_publication: [10, 'Q27'],
       green_channel: [1, 'Q29'],
       member_change: [3, 'Q20'],
+      verification_task: [7, 'Q43'],
+      hotline_consultation: [3, 'Q52'],
+      hotline_self_report: [7, 'Q52'],
+      hotline_tip_off: [15, 'Q52'],
     };
     expect(Object.keys(DEADLINE_RULES).sort()).toEqual(Object.keys(expected).sort());
     for (const [kind, [value, clause]] of Object.entries(expected) as [DeadlineKind, [number, string]][]) {

@@ -36,6 +36,19 @@ export const DEADLINE_RULES = {
   member_change: {
     label: '人口自然变更（3个月内）', parameter: 'member_change_max_months', unit: 'months', clause: 'Q20', responsibleRole: 'village',
   },
+  verification_task: {
+    label: '预警线索入户核实（7日内）', parameter: 'verification_task_max_days', unit: 'days', clause: 'Q43', responsibleRole: 'village',
+  },
+  // 12317 tickets: the assignee's level answers (township or county); an escalation raises the role.
+  hotline_consultation: {
+    label: '12317咨询工单答复（3日内）', parameter: 'hotline_consultation_max_days', unit: 'days', clause: 'Q52', responsibleRole: 'county',
+  },
+  hotline_self_report: {
+    label: '12317申报工单办结（7日内）', parameter: 'hotline_self_report_max_days', unit: 'days', clause: 'Q52', responsibleRole: 'county',
+  },
+  hotline_tip_off: {
+    label: '12317举报工单核实答复（15日内）', parameter: 'hotline_tip_off_max_days', unit: 'days', clause: 'Q52', responsibleRole: 'county',
+  },
 } as const satisfies Record<string, Omit<DeadlineRule, 'kind'>>;
 
 export type DeadlineKind = keyof typeof DEADLINE_RULES;

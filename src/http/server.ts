@@ -1,3 +1,6 @@
+import { intakeRoutes } from './routes/intake.ts';
+import { hotlineRoutes } from './routes/hotline.ts';
+import { publicRoutes } from './routes/public.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -109,6 +112,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(securityRoutes);
       await api.register(importRoutes);
       await api.register(exchangeRoutes);
+      await api.register(intakeRoutes);
+      await api.register(hotlineRoutes);
+      await api.register(publicRoutes);
       api.setNotFoundHandler((_req, reply) => reply.status(404).send({ errors: [{ path: '', message: '接口不存在' }] }));
     },
     { prefix: '/api/v1' },

@@ -7,6 +7,8 @@ import { AppError, unauthenticated } from '../app/errors.ts';
 export const SESSION_COOKIE = 'jb_sid';
 
 const PUBLIC = new Set(['/api/v1/auth/login']);
+/** The household self-report page (WRN-5) needs no account: its routes protect themselves (public.ts). */
+export const PUBLIC_PREFIX = '/api/v1/public/';
 const ALWAYS = ['/api/v1/auth/me', '/api/v1/auth/logout'];
 
 /** The only routes a session may use while a sign-in step is pending (sign-in-steps.ts). */
@@ -27,7 +29,7 @@ export const sessionPlugin = fp<{ secureCookies: boolean }>(async (app, opts) =>
   });
   app.addHook('preHandler', async (req: FastifyRequest) => {
     const path = req.routeOptions.url ?? req.url;
-    if (PUBLIC.has(path)) return;
+    if (PUBLIC.has(path) || path.startsWith(PUBLIC_PREFIX)) return;
     const user = await resumeSession(app.db, req.cookies[SESSION_COOKIE], app.now());
     if (!user) throw unauthenticated('未登录或会话已超时，请重新登录');
     if (user.pending && !ALLOWED_WHILE[user.pending].has(path)) throw new AppError(403, [{ path: '', message: PENDING_STEP_MESSAGES[user.pending] }]);

@@ -49,6 +49,10 @@ export const PARAMETER_KINDS = {
   elimination_natural_min_months: 'months',
   former_poverty_standard: 'yuanOrUnset',
   population_ratio_attention: 'ratio',
+  verification_task_max_days: 'days',
+  hotline_consultation_max_days: 'days',
+  hotline_self_report_max_days: 'days',
+  hotline_tip_off_max_days: 'days',
 } as const satisfies Record<string, ValueKind>;
 
 export type ParameterName = keyof typeof PARAMETER_KINDS;

@@ -9,8 +9,10 @@ export interface OpenDeadline {
   regionCode: string;
   householdId: number | null;
   caseId?: number | null;
-  subjectType: 'case' | 'plan' | 'member_change' | 'household' | 'measure';
+  subjectType: 'case' | 'plan' | 'member_change' | 'household' | 'measure' | 'verification_task' | 'hotline_ticket';
   subjectId: number;
+  /** Defaults to the rule's role (a 12317 ticket is answered by the level it was assigned to). */
+  responsibleRole?: string;
   /** Defaults to the due date computed from the policy parameter in force on `openedOn`. */
   dueOn?: string;
 }
@@ -30,7 +32,7 @@ export async function openDeadline(trx: Db, d: OpenDeadline): Promise<string> {
       subject_id: d.subjectId,
       kind: d.kind,
       clause: rule.clause,
-      responsible_role: rule.responsibleRole,
+      responsible_role: d.responsibleRole ?? rule.responsibleRole,
       opened_on: d.openedOn,
       due_on: dueOn,
     })

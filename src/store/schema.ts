@@ -290,6 +290,8 @@ export interface DeadlineTable {
   closed_on: string | null;
   status: Generated<string>;
   created_at: Generated<Timestamp>;
+  /** The responsible role was raised by an escalation (12317 supervision, 012). */
+  escalated: Generated<boolean>;
 }
 
 export interface DataComparisonTable {
@@ -505,6 +507,206 @@ export interface ReconciliationErrorTable {
   reason: string;
 }
 
+/** Intake (012): department warnings, API tokens, verification tasks, 12317, self-reports, messages. */
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  department_kind: string;
+  region_code: string;
+  expires_on: string | null;
+  created_by: number;
+  created_at: Generated<Timestamp>;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+  revoke_reason: string | null;
+  last_used_at: Timestamp | null;
+  use_count: Generated<number>;
+}
+
+export interface VerificationTaskTable {
+  id: Generated<number>;
+  household_id: number | null;
+  member_id: number | null;
+  county_code: string;
+  region_code: string;
+  source: string;
+  warning_type: string | null;
+  department_kind: string | null;
+  subject_key: string;
+  monitored: Generated<boolean>;
+  lead_on: string;
+  due_on: string;
+  state: Generated<'open' | 'no_risk' | 'case_opened' | 'risk_recorded'>;
+  warning_count: Generated<number>;
+  /** Sealed, like summary, findings and reason. */
+  summary: string | null;
+  ticket_id: number | null;
+  visited_on: string | null;
+  visitors: string | null;
+  findings: string | null;
+  reason_code: string | null;
+  reason: string | null;
+  case_id: number | null;
+  risk_record_id: number | null;
+  closed_on: string | null;
+  closed_by: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface DepartmentWarningTable {
+  id: Generated<number>;
+  department_kind: string;
+  type: string;
+  channel: 'page' | 'file' | 'api';
+  /** Sealed. */
+  id_number: string;
+  id_number_bidx: string;
+  person_name: string;
+  warned_on: string;
+  /** Sealed. */
+  detail: string | null;
+  source_ref: string | null;
+  region_code: string;
+  county_code: string | null;
+  received_by: number;
+  token_id: number | null;
+  import_job_id: number | null;
+  received_at: Generated<Timestamp>;
+  outcome: 'task' | 'merged' | 'unknown';
+  task_id: number | null;
+  household_id: number | null;
+  queue_state: 'pending' | 'located' | 'rejected' | null;
+  queue_reason: string | null;
+  queue_closed_by: number | null;
+  queue_closed_on: string | null;
+  version: Generated<number>;
+}
+
+export interface HotlineTicketTable {
+  id: Generated<number>;
+  ticket_no: string;
+  kind: 'consultation' | 'self_report' | 'tip_off';
+  tip_kind: 'missed_inclusion' | 'outside_mechanism' | 'other' | null;
+  /** Sealed, like caller_phone, content, subject_id_number and reply. */
+  caller_name: string | null;
+  caller_phone: string | null;
+  content: string;
+  subject_name: string | null;
+  subject_id_number: string | null;
+  subject_bidx: string | null;
+  region_code: string;
+  county_code: string;
+  state: Generated<'accepted' | 'assigned' | 'replied' | 'closed' | 'archived'>;
+  assigned_region_code: string | null;
+  assigned_on: string | null;
+  due_on: string | null;
+  supervising_level: number | null;
+  escalations: Generated<number>;
+  reply: string | null;
+  replied_on: string | null;
+  replied_by: number | null;
+  evaluation: 'satisfied' | 'basically_satisfied' | 'dissatisfied' | null;
+  evaluated_on: string | null;
+  reopen_count: Generated<number>;
+  case_id: number | null;
+  task_id: number | null;
+  self_report_id: number | null;
+  accepted_by: number;
+  accepted_on: string;
+  closed_on: string | null;
+  archived_on: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface HotlineTicketEventTable {
+  id: Generated<number>;
+  ticket_id: number;
+  action: string;
+  from_state: string | null;
+  to_state: string;
+  occurred_on: string;
+  actor_id: number | null;
+  actor_name: string;
+  /** Sealed. */
+  note: string | null;
+  at: Generated<Timestamp>;
+}
+
+export interface SelfReportTable {
+  id: Generated<number>;
+  ref_code: string;
+  channel: 'miniprogram' | 'written' | 'hotline';
+  head_name: string;
+  /** Sealed, like phone and description. */
+  head_id_number: string;
+  head_bidx: string;
+  phone: string | null;
+  region_code: string;
+  county_code: string;
+  difficulties: string;
+  description: string | null;
+  reported_on: string;
+  household_id: number | null;
+  case_id: number | null;
+  task_id: number | null;
+  state: Generated<'received' | 'case_opened' | 'task_opened' | 'rejected'>;
+  reject_reason: string | null;
+  ip: string | null;
+  created_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface SelfReportConsentTable {
+  id: Generated<number>;
+  self_report_id: number;
+  name: string;
+  /** Sealed. */
+  id_number: string;
+  id_bidx: string;
+  signed_at: Generated<Timestamp>;
+  ip: string | null;
+  member_id: number | null;
+  case_consent_id: number | null;
+}
+
+export interface PublicThrottleTable {
+  key: string;
+  window_start: Timestamp;
+  hits: number;
+}
+
+export interface PublicChallengeUsedTable {
+  nonce: string;
+  used_at: Generated<Timestamp>;
+}
+
+export interface HouseholdMessageTable {
+  id: Generated<number>;
+  household_id: number | null;
+  county_code: string;
+  region_code: string;
+  case_id: number | null;
+  ticket_id: number | null;
+  self_report_id: number | null;
+  channel: 'sms' | 'miniprogram' | 'phone' | 'written' | 'in_person';
+  /** Sealed phone number. */
+  recipient: string | null;
+  event: string;
+  content: string;
+  status: Generated<'queued' | 'sent' | 'failed' | 'undeliverable'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Timestamp>;
+  sent_at: Timestamp | null;
+}
+
 export interface DB {
   region: RegionTable;
   region_population: RegionPopulationTable;
@@ -539,4 +741,14 @@ export interface DB {
   reconciliation_run: ReconciliationRunTable;
   reconciliation_item: ReconciliationItemTable;
   reconciliation_error: ReconciliationErrorTable;
+  api_token: ApiTokenTable;
+  verification_task: VerificationTaskTable;
+  department_warning: DepartmentWarningTable;
+  hotline_ticket: HotlineTicketTable;
+  hotline_ticket_event: HotlineTicketEventTable;
+  self_report: SelfReportTable;
+  self_report_consent: SelfReportConsentTable;
+  public_throttle: PublicThrottleTable;
+  public_challenge_used: PublicChallengeUsedTable;
+  household_message: HouseholdMessageTable;
 }
