@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { bootstrap } from '../app/bootstrap.ts';
+import { dispatchMessages, logOnlySender } from '../app/intake/household-messages.ts';
 import { startDeadlineScheduler } from '../app/deadlines/run-deadline-scheduler.ts';
 import { buildServer, type ServerOptions } from '../http/server.ts';
 import { databaseOptionsFromEnv, openDatabase } from '../store/connection.ts';
@@ -28,16 +29,22 @@ export async function serve(o: { port?: string; demo?: boolean }) {
   const http = httpOptionsFromEnv();
   if (typeof http.trustProxy === 'number')
     console.warn(`按跳数（${http.trustProxy}）信任反向代理：本服务须只能经代理访问（HOST=127.0.0.1 或防火墙），否则客户端可伪造 X-Forwarded-For；建议改填代理地址`);
-  const app = await buildServer({ db: database.db, logger: process.env.JIANBANG_LOG === '1', ...http });
+  const app = await buildServer({ db: database.db, logger: process.env.JIANBANG_LOG === '1', ...http, messageSender: logOnlySender() });
   const port = Number(o.port ?? process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
   // Deadlines are marked due soon / overdue at start and every hour; the last good run is recorded (PRC-7).
   const stopScheduler = startDeadlineScheduler(database.db, () => new Date(), (msg, err) => console.error(msg, err));
+  // Messages to households leave every minute through the configured sender (GRN-3; log-only here).
+  const messages = setInterval(() => {
+    dispatchMessages(database.db, app.messageSender).catch((err) => console.error('发送告知消息失败，将在下次重试', err));
+  }, 60_000);
+  messages.unref();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     stopScheduler();
+    clearInterval(messages);
     await app.close();
     // The audit head and a signed checkpoint at stop: the next verify can tell what happened while it was down.
     await checkpointAudit(database.db, 'stop').catch((e) => console.error('写入审计检查点失败：', e));

@@ -1,3 +1,4 @@
+import { logOnlySender, type MessageSender } from '../app/intake/household-messages.ts';
 import { intakeRoutes } from './routes/intake.ts';
 import { hotlineRoutes } from './routes/hotline.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -46,6 +47,8 @@ export interface ServerOptions {
   allowedOrigins?: string[];
   /** Clock for sessions and deadlines; tests move it. */
   now?: () => Date;
+  /** Sends messages to households (GRN-3); default: the log-only sender. */
+  messageSender?: MessageSender;
 }
 
 /**
@@ -74,6 +77,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerRequestGuards(app, { allowedOrigins: opts.allowedOrigins ?? [] });
   app.decorate('db', opts.db);
   app.decorate('now', opts.now ?? (() => new Date()));
+  app.decorate('messageSender', opts.messageSender ?? logOnlySender((line) => app.log.info(line)));
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -139,5 +143,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     now: () => Date;
+    messageSender: MessageSender;
   }
 }

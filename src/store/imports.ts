@@ -33,8 +33,8 @@ export async function findImportJob(db: Db, id: number, regionPattern?: string):
   return q.executeTakeFirst();
 }
 
-export async function listImportJobs(db: Db, f: { regionPattern: string; sheet?: string; limit: number; offset: number }) {
-  let q = db.selectFrom('import_job').where('region_code', 'like', f.regionPattern);
+export async function listImportJobs(db: Db, f: { regionPattern: string; sheet?: string; sheets: string[]; limit: number; offset: number }) {
+  let q = db.selectFrom('import_job').where('region_code', 'like', f.regionPattern).where('sheet', 'in', f.sheets);
   if (f.sheet) q = q.where('sheet', '=', f.sheet);
   const [items, total] = await Promise.all([
     q.select(['id', 'sheet', 'county_code', 'region_code', 'user_id', 'actor_name', 'actor_role', 'dry_run', 'file_name', 'file_sha256', 'file_bytes', 'file_kind', 'file_encoding', 'status', 'phase', 'rows_read', 'rows_validated', 'rows_written', 'created', 'updated', 'unchanged', 'problem_count', 'message', 'rerun_of', 'runner', 'created_at', 'started_at', 'finished_at'])

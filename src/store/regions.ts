@@ -102,3 +102,11 @@ export async function regionPath(db: Db, code: string) {
   const rows = await db.selectFrom('region').select(['code', 'name', 'level']).where('code', 'in', codes).orderBy('level').execute();
   return rows;
 }
+
+/** The codes among `codes` that name no region. */
+export async function missingRegions(db: Db, codes: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(codes)];
+  if (wanted.length === 0) return new Set();
+  const found = new Set((await db.selectFrom('region').select('code').where('code', 'in', wanted).execute()).map((r) => r.code));
+  return new Set(wanted.filter((c) => !found.has(c)));
+}

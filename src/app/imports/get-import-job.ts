@@ -1,16 +1,18 @@
 import { findImportJob, hasImportFile } from '../../store/imports.ts';
 import type { Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
-import { authorize, scopePattern } from '../authz.ts';
+import { scopePattern } from '../authz.ts';
+import { authorizeImport, mayImport } from './import-access.ts';
 import { notFound } from '../errors.ts';
 import { liveProgress } from './import-queue.ts';
 import { importJobView } from './views.ts';
 
 /** A job of the actor's subtree, with its progress and problems. */
 export async function loadScopedImportJob(db: Db, actor: Actor, id: number) {
-  authorize(actor, 'import:run');
+  authorizeImport(actor);
   const job = await findImportJob(db, id, scopePattern(actor));
-  if (!job) throw notFound('导入任务不存在');
+  // A job of a sheet the actor may not import is not one of its jobs.
+  if (!job || !mayImport(actor, job.sheet)) throw notFound('导入任务不存在');
   return job;
 }
 

@@ -41,6 +41,8 @@ export interface SheetImporter {
   readonly sheets: readonly SheetSpec[];
   /** Name of the template file and import page. */
   readonly title: string;
+  /** The permission that replaces `import:run` for this sheet (department warnings: `warning:submit`). */
+  readonly runPermission?: Action;
   /** A permission the importer needs besides `import:run` (checked when the job starts). */
   readonly permission?: Action;
   /** Checks a parsed row on its own and keeps what it needs; returns the row's problems. */

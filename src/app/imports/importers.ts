@@ -7,6 +7,7 @@ import { PopulationImporter } from './import-population.ts';
 import { RecordsImporter } from './import-records.ts';
 import { MembersImporter, RegistryImporter } from './import-registry.ts';
 import type { SheetImporter } from './importer.ts';
+import { WarningsImporter } from './import-warnings.ts';
 
 const FACTORIES: Record<string, () => SheetImporter> = {
   households: () => new RegistryImporter(),
@@ -17,6 +18,7 @@ const FACTORIES: Record<string, () => SheetImporter> = {
   risks: () => new RecordsImporter('risks'),
   measures: () => new MeasuresImporter(),
   population: () => new PopulationImporter(),
+  warnings: () => new WarningsImporter(),
 };
 
 export const IMPORT_SHEETS = Object.keys(FACTORIES);

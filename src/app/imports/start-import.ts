@@ -2,7 +2,7 @@ import { countyCodeOf } from '../../domain/region-code.ts';
 import { insertImportJob, storeImportFile } from '../../store/imports.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
 import type { Actor } from '../actor.ts';
-import { authorize } from '../authz.ts';
+import { authorizeImport } from './import-access.ts';
 import { forbidden, invalid } from '../errors.ts';
 import { importerFor, IMPORT_SHEETS } from './importers.ts';
 import { enqueueImport, liveProgress } from './import-queue.ts';
@@ -29,10 +29,9 @@ export function cleanFileName(name: string | undefined, fallback: string): strin
  * the job runs in the background. A township or village importer's rows must lie in its subtree.
  */
 export async function startImport(db: Db, actor: Actor, file: UploadedFile, o: { sheet: string; dryRun?: boolean; fileName?: string }, opts: { enqueue?: boolean } = {}) {
-  authorize(actor, 'import:run');
-  // A sheet may need more than import:run (the population: counties only); an unknown sheet is refused below.
-  const permission = importerFor(o.sheet)?.permission;
-  if (permission) authorize(actor, permission);
+  // A sheet may need more than import:run (the population: counties only) or another permission
+  // (department warnings); an unknown sheet is refused below.
+  authorizeImport(actor, o.sheet);
   const countyCode = countyCodeOf(actor.regionCode);
   if (!countyCode) throw forbidden('导入须由县、乡镇或村级账号在本县内进行');
   const job = await createImportJob(db, {

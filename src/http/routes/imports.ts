@@ -9,7 +9,7 @@ import { importLimits } from '../../app/imports/read-table.ts';
 import { rerunImportJob } from '../../app/imports/rerun-import-job.ts';
 import { startImport } from '../../app/imports/start-import.ts';
 import { exportRegistrySheet } from '../../app/imports/export-sheet.ts';
-import { authorize, can } from '../../app/authz.ts';
+import { authorizeImport, importableSheets } from '../../app/imports/import-access.ts';
 import { actorOf } from '../session.ts';
 import { acceptUploads, receiveUpload } from '../upload.ts';
 import { Body, BoolText, Bool, IdParams, Int, Optional, Page, PageSize, Params, Query, Text, Word } from '../schemas.ts';
@@ -32,16 +32,15 @@ export async function importRoutes(app: FastifyInstance) {
   acceptUploads(app);
   app.get('/imports/sheets', { schema: { tags, summary: '可导入的表及其列规格' } }, (req) => {
     const actor = actorOf(req);
-    authorize(actor, 'import:run');
-    // Only the sheets this account may import (the population: counties).
-    return IMPORT_SHEETS.flatMap((key) => {
+    authorizeImport(actor);
+    // Only the sheets this account may import (the population: counties; warnings: departments).
+    return importableSheets(actor).map((key) => {
       const imp = importerFor(key)!;
-      if (imp.permission && !can(actor, imp.permission)) return [];
       return { key, title: imp.title, sheets: imp.sheets.map((s) => ({ name: s.name, identity: s.identity, columns: s.columns.map((c) => ({ header: c.header, required: c.required, type: c.type, rule: c.rule, clause: c.clause ?? null })) })) };
     });
   });
   app.get<{ Params: { sheet: string } }>('/imports/templates/:sheet', { schema: { tags, params: Params({ sheet: Word(IMPORT_SHEETS, '导入表') }), summary: '下载导入模板（XLSX：表头、下拉选项、说明、示例行）' } }, async (req, reply) => {
-    authorize(actorOf(req), 'import:run');
+    authorizeImport(actorOf(req), req.params.sheet);
     const t = await importTemplate(req.params.sheet);
     return sendFile(reply, t.fileName, XLSX, t.buffer);
   });
@@ -61,7 +60,7 @@ export async function importRoutes(app: FastifyInstance) {
     },
     async (req, reply) => {
       const actor = actorOf(req);
-      authorize(actor, 'import:run');
+      authorizeImport(actor, req.query.sheet);
       const upload = await receiveUpload(req, importLimits().maxBytes);
       try {
         const job = await startImport(app.db, actor, upload, { sheet: req.query.sheet, dryRun: req.query.dryRun === 'true', fileName: req.query.fileName });
