@@ -42,7 +42,7 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
     !DEADLINE_OWNERS.has(actor.role) ? [] : db
       .selectFrom('deadline as d')
       .leftJoin('region as r', 'r.code', 'd.region_code')
-      .select(['d.id', 'd.kind', 'd.case_id', 'd.household_id', 'd.region_code', 'r.name as region_name', 'd.due_on', 'd.clause',
+      .select(['d.id', 'd.kind', 'd.case_id', 'd.household_id', 'd.region_code', 'r.name as region_name', 'd.due_on', 'd.clause', 'd.subject_type', 'd.subject_id',
         sql<string | null>`(select m.name from member m where m.household_id = d.household_id and m.relation = 'head' order by m.id limit 1)`.as('head_name'),
       ])
       .where('d.closed_on', 'is', null)
@@ -70,7 +70,10 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
     ...deadlineTasks.map((d) => ({
       type: 'deadline' as const,
       deadlineId: d.id,
+      kind: d.kind,
       caseId: d.case_id,
+      // A verification task (WRN-1) opens its own page; the rest open the case or household.
+      taskId: d.subject_type === 'verification_task' ? Number(d.subject_id) : undefined,
       householdId: d.household_id,
       headName: d.head_name,
       regionCode: d.region_code,
@@ -79,7 +82,8 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
       dueOn: d.due_on as string | null,
     })),
   ]
-    .sort((a, b) => (a.dueOn ?? '9999') .localeCompare(b.dueOn ?? '9999'))
+    // Leads first for those who verify them (Q43: at once), then by due date.
+    .sort((a, b) => Number(isLead(b)) - Number(isLead(a)) || (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999'))
     .slice(0, TASK_LIMIT)
     .map((t) => ({
       ...t,
@@ -93,7 +97,36 @@ export async function getWorkbench(db: Db, actor: Actor, today: string) {
     // Counts as of the scheduler's last run (an aggregate, not a scan per page view).
     totals: { overdue: totals?.overdue ?? 0, dueSoon: totals?.due_soon ?? 0, open: totals?.open_total ?? 0, computedFor: totals?.computed_for ?? null },
     overdueByRegion: SUPERVISORS.includes(actor.role) ? await overdueByRegion(db, actor) : [],
+    department: actor.role === 'department' ? await departmentWork(db, actor, today) : null,
     scheduler: run ? { lastSuccessAt: run.last_success_at, ranFor: run.ran_for } : null,
+  };
+}
+
+const isLead = (t: { type: string; taskId?: number }) => t.type === 'deadline' && t.taskId !== undefined;
+
+/**
+ * A department's worklist (WRN-1, AST-5): what became of its warnings, and the planned measures
+ * of its kind to carry out, due on their planned start.
+ */
+async function departmentWork(db: Db, actor: Actor, today: string) {
+  const kind = actor.departmentKind;
+  const [warnings, measures] = await Promise.all([
+    db.selectFrom('department_warning').where('department_kind', '=', kind ?? '').where('region_code', 'like', scopePattern(actor))
+      .select([
+        sql<string>`count(*)`.as('received'), sql<string>`count(*) filter (where outcome = 'task')`.as('task'),
+        sql<string>`count(*) filter (where outcome = 'merged')`.as('merged'), sql<string>`count(*) filter (where outcome = 'unknown')`.as('unknown'),
+      ]).executeTakeFirstOrThrow(),
+    db.selectFrom('measure as m').innerJoin('household as h', 'h.id', 'm.household_id').leftJoin('region as r', 'r.code', 'h.region_code')
+      .select(['m.id', 'm.household_id', 'm.type', 'm.description', 'm.planned_start', 'h.region_code', 'r.name as region_name'])
+      .where('m.department_kind', '=', kind ?? '').where('m.status', '=', 'planned').where('h.region_code', 'like', scopePattern(actor))
+      .orderBy('m.planned_start').orderBy('m.id').limit(TASK_LIMIT).execute(),
+  ]);
+  return {
+    warnings: { received: Number(warnings.received), tasks: Number(warnings.task), merged: Number(warnings.merged), unknown: Number(warnings.unknown) },
+    measures: measures.map((m) => ({
+      measureId: Number(m.id), householdId: m.household_id, regionCode: m.region_code, regionName: m.region_name, type: m.type,
+      description: m.description, dueOn: m.planned_start, status: deadlineStatus(m.planned_start, today), daysLeftText: daysLeftText(m.planned_start, today),
+    })),
   };
 }
 
