@@ -145,14 +145,14 @@ export async function closeQueuedWarning(trx: Tx, id: number, version: number, v
 }
 
 /**
- * Warning precision (WRN-6) per department kind for warnings received in [from, to]: what
+ * Warning precision (WRN-6) per department kind for warnings dated in [from, to]: what
  * became of them and of the tasks they opened or joined.
  */
 export async function warningPrecision(db: Db, o: { scope: string; departmentKind?: string | null; from: string; to: string }) {
   const r = await sql<{ department_kind: string; received: string; merged: string; unknown: string; closed_no_risk: string; cases_opened: string; households_identified: string; median_days: string | null; open_tasks: string }>`
     with w as (
       select w.* from department_warning w
-      where w.region_code like ${o.scope} and (w.received_at at time zone 'Asia/Shanghai')::date between ${o.from}::date and ${o.to}::date
+      where w.region_code like ${o.scope} and w.warned_on between ${o.from}::date and ${o.to}::date
         ${o.departmentKind ? sql`and w.department_kind = ${o.departmentKind}` : sql``}
     ), t as (
       select distinct w.department_kind, t.id, t.state, t.lead_on, t.closed_on, t.case_id, t.household_id

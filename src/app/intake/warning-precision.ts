@@ -7,7 +7,7 @@ import { authorize, scopePattern } from '../authz.ts';
 import { invalid } from '../errors.ts';
 
 /**
- * Warning precision (WRN-6): per department kind, for warnings received in the period — how many
+ * Warning precision (WRN-6): per department kind, for warnings dated in the period — how many
  * came, were merged into an open task, named persons not in the registry, ended without risk,
  * opened a case, led to an identified household, and the median days from lead to closing the
  * task. A department sees its own kind; the county and above all kinds of their region. It
