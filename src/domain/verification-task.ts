@@ -39,7 +39,7 @@ export type NoRiskReason = keyof typeof NO_RISK_REASONS;
 /** Sources for which "already has dibao/特困" is no reason to skip the screening (Q8, IDN-7). */
 const Q8_SOURCES = new Set(['dibao_application', 'tekun_application']);
 /** The same excuse in the free text (a cadre writes it out instead of choosing the code). */
-const Q8_TEXT = /(已|已经|正在)?(享受|纳入|领取|在享|有|是)[了着]?(农村)?(低保|特困)/;
+const Q8_TEXT = /(?<![没未无不])(享受|纳入|领取|在享|有|是)[了着]?(农村)?(低保|特困)/;
 
 export interface TaskOutcomeInput {
   outcome: TaskOutcome;
