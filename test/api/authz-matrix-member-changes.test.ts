@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expandMatrix, HOUSEHOLD_TARGETS, MATRIX_USERS, NO_TARGET, REGION_TARGETS, row, runMatrix, setupMatrix,
-  type MatrixContext, type MatrixRow, type MatrixUser, type Target,
+  expandMatrix, HOUSEHOLD_TARGETS, NO_TARGET, REGION_TARGETS, row, runMatrix, scoped, setupMatrix,
+  type MatrixContext, type MatrixRow, type Target,
 } from '../helpers/authz.ts';
 import { API, createTestApp, type TestApp } from '../helpers/app.ts';
 import { TEST_DB_KIND } from '../helpers/db.ts';
@@ -17,38 +17,8 @@ import { memberBody } from '../helpers/households.ts';
 
 const YEAR = 2024;
 
-type Place = (typeof REGION_TARGETS)[number];
-const COUNTY_PLACES: Place[] = ['ownVillage', 'siblingVillage', 'otherTownship'];
-const ALL_PLACES: Place[] = [...COUNTY_PLACES, 'otherCounty'];
-/** The places of the four target households each user's region subtree covers (test/helpers/app.ts USER_SPECS). */
-const COVERS: Record<Exclude<MatrixUser, 'anonymous'>, Place[]> = {
-  village: ['ownVillage'], township: ['ownVillage', 'siblingVillage'], county: COUNTY_PLACES, department: COUNTY_PLACES,
-  hotline: COUNTY_PLACES, othercounty: ['otherCounty'], city: ALL_PLACES, province: ALL_PLACES, national: ALL_PLACES,
-  sysadmin: ALL_PLACES, secadmin: ALL_PLACES, auditadmin: ALL_PLACES,
-};
 const WORK = ['village', 'township', 'county', 'othercounty', 'city', 'province', 'national', 'department', 'hotline'] as const;
 const HANDLING = ['village', 'township', 'county', 'othercounty'] as const;
-
-/**
- * One status per target column for every user: 401 without a session, 403 for a role not in
- * `roles` (refused before any lookup), 404 for a missing household, `ok` inside the user's
- * subtree and 403 outside it.
- */
-function scoped(roles: readonly MatrixUser[], ok: number, targets: readonly Target[]): Record<MatrixUser, string> {
-  return Object.fromEntries(
-    MATRIX_USERS.map((user) => [
-      user,
-      targets
-        .map((target) => {
-          if (user === 'anonymous') return 401;
-          if (!roles.includes(user)) return 403;
-          if (target === 'missing') return 404;
-          return target === 'any' || COVERS[user].includes(target) ? ok : 403;
-        })
-        .join(' '),
-    ]),
-  ) as Record<MatrixUser, string>;
-}
 
 const READ = scoped(WORK, 200, HOUSEHOLD_TARGETS);
 const WRITE = (ok: number) => scoped(HANDLING, ok, HOUSEHOLD_TARGETS);

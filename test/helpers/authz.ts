@@ -205,3 +205,34 @@ export const HANDLING_WRITE = (ok: number) =>
 export const LIST_BY_REGION = Object.fromEntries(
   Object.entries(READ_BY_PLACE).map(([user, s]) => [user, s.split(' ').slice(0, 4).join(' ')]),
 ) as Record<MatrixUser, string>;
+
+type Place = (typeof REGION_TARGETS)[number];
+const COUNTY_PLACES: Place[] = ['ownVillage', 'siblingVillage', 'otherTownship'];
+const ALL_PLACES: Place[] = [...COUNTY_PLACES, 'otherCounty'];
+/** The places of the four target households each user's region subtree covers (test/helpers/app.ts USER_SPECS). */
+const COVERS: Record<Exclude<MatrixUser, 'anonymous'>, Place[]> = {
+  village: ['ownVillage'], township: ['ownVillage', 'siblingVillage'], county: COUNTY_PLACES, department: COUNTY_PLACES,
+  hotline: COUNTY_PLACES, othercounty: ['otherCounty'], city: ALL_PLACES, province: ALL_PLACES, national: ALL_PLACES,
+  sysadmin: ALL_PLACES, secadmin: ALL_PLACES, auditadmin: ALL_PLACES,
+};
+
+/**
+ * One status per target column for every user: 401 without a session, 403 for a role not in
+ * `roles` (refused before any lookup), 404 for a missing record, `ok` inside the user's subtree
+ * and 403 outside it.
+ */
+export function scoped(roles: readonly MatrixUser[], ok: number, targets: readonly Target[]): Record<MatrixUser, string> {
+  return Object.fromEntries(
+    MATRIX_USERS.map((user) => [
+      user,
+      targets
+        .map((target) => {
+          if (user === 'anonymous') return 401;
+          if (!roles.includes(user)) return 403;
+          if (target === 'missing') return 404;
+          return target === 'any' || COVERS[user].includes(target) ? ok : 403;
+        })
+        .join(' '),
+    ]),
+  ) as Record<MatrixUser, string>;
+}
