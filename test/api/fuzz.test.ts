@@ -175,6 +175,14 @@ function baselines(): Record<string, unknown> {
     'POST /auth/two-factor/recovery-codes': { code: '12345' },
     // An upload route takes the file as the body: JSON is no file (400), so nothing is reconciled.
     'POST /exchange/national/reconciliations': {},
+    // Intake: a warning of a wrong number and a future date (400 in the use case); records that do not exist (404).
+    'POST /warnings': { warnings: [{ type: 'dibao_application', name: 'fuzz', idNumber: 'fuzz', warnedOn: '2100-01-01' }] },
+    'POST /warnings/{id}/locate': { version: V, householdId: V },
+    'POST /warnings/{id}/reject': { version: V, reason: 'fuzz' },
+    'POST /verification-tasks/{id}/outcome': { version: V, outcome: 'no_risk', visitedOn: '2024-01-01', visitors: 'fuzz', reasonCode: 'other', reason: 'fuzz' },
+    'POST /api-tokens': { userId: V, name: 'fuzz' },
+    'POST /api-tokens/{id}/revoke': { reason: 'fuzz' },
+    'POST /household-messages/dispatch': NO_BASELINE,
   };
   for (const kind of ['incomes', 'claims', 'expenses', 'risks']) {
     base[`PATCH /households/{id}/${kind}/{recordId}`] = { version: V, type: 'fuzz' };
