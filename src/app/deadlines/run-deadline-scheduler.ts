@@ -1,6 +1,7 @@
 import { chinaDate } from '../../domain/clock.ts';
 import { lastSchedulerRun, markDeadlines, recordSchedulerRun } from '../../store/deadlines.ts';
 import { inTransaction, type Db } from '../../store/transaction.ts';
+import { escalateOverdueTickets } from '../hotline/escalate-overdue-tickets.ts';
 
 export const DEADLINE_JOB = 'deadlines';
 
@@ -12,7 +13,7 @@ export async function runDeadlineScheduler(db: Db, now: () => Date) {
   const at = now();
   const today = chinaDate(at);
   return inTransaction(db, async (trx) => {
-    const counts = await markDeadlines(trx, today);
+    const counts = { ...(await escalateOverdueTickets(trx, today)), ...(await markDeadlines(trx, today)) };
     await recordSchedulerRun(trx, DEADLINE_JOB, today, at, counts);
     return { ranFor: today, at, ...counts };
   });

@@ -10,8 +10,11 @@ import { authorize, can, scopePattern } from '../authz.ts';
 const SUPERVISORS = ['township', 'county', 'city', 'province', 'national'];
 /** The nearest tasks; the totals and the case list give the rest. */
 const TASK_LIMIT = 50;
-/** Roles that own some kind of deadline themselves (the rest follow the case's next step). */
-const DEADLINE_OWNERS = new Set<string>(Object.values(DEADLINE_RULES).map((r) => r.responsibleRole));
+/**
+ * Roles that own some kind of deadline themselves (the rest follow the case's next step); a
+ * 12317 ticket's deadline belongs to its assignee's level and climbs to the province when overdue.
+ */
+const DEADLINE_OWNERS = new Set<string>([...Object.values(DEADLINE_RULES).map((r) => r.responsibleRole), 'township', 'city', 'province']);
 
 /**
  * 待办: the tasks of the actor's region and role, nearest due date first, with days left or
