@@ -20,6 +20,14 @@ const SEALED_TABLES = [
   { table: 'member_change', columns: ['id_number'], indexed: false },
   // Authenticator secrets (SEC-6) are sealed with the same ring, so a rotation must cover them too.
   { table: 'app_user', columns: ['totp_secret', 'totp_pending_secret'], indexed: false },
+  // Intake (012): ID numbers, phones and free text about people from warnings, tips and reports.
+  { table: 'department_warning', columns: ['id_number', 'detail'], indexed: false },
+  { table: 'verification_task', columns: ['summary', 'findings', 'reason'], indexed: false },
+  { table: 'hotline_ticket', columns: ['caller_name', 'caller_phone', 'content', 'subject_id_number', 'reply'], indexed: false },
+  { table: 'hotline_ticket_event', columns: ['note'], indexed: false },
+  { table: 'self_report', columns: ['head_id_number', 'phone', 'description'], indexed: false },
+  { table: 'self_report_consent', columns: ['id_number'], indexed: false },
+  { table: 'household_message', columns: ['recipient'], indexed: false },
 ] as const;
 
 /** Every column that holds sealed values. */

@@ -32,6 +32,8 @@ import { loadRegions } from '../../src/store/regions.ts';
 import { openDatabase } from '../../src/store/connection.ts';
 import { acquireDataDirLock } from '../../src/store/data-dir.ts';
 import { keysCommand } from '../../src/cli/keys.ts';
+import { receiveWarnings } from '../../src/app/intake/receive-warnings.ts';
+import { inTransaction } from '../../src/store/transaction.ts';
 import type { Db } from '../../src/store/transaction.ts';
 import { API, createStandardUsers, createTestApp, pickRegions, type TestApp, type TestRegions, type TestUsers } from '../helpers/app.ts';
 import { createTestDatabase, TEST_DATABASE_URL, TEST_DB_KIND, testRegionRows, type TestDatabase } from '../helpers/db.ts';
@@ -363,6 +365,13 @@ describe(`key rotation [${TEST_DB_KIND}]`, () => {
       householdId = h.id;
       ids.push(...body.members.map((m) => m.idNumber));
     }
+    // A department warning about a registered person: its ID number, its text and the task's summary are sealed too.
+    await inTransaction(serverA, (trx) =>
+      receiveWarnings(trx, { actor: { ...SYSTEM_ACTOR, regionCode: village }, departmentKind: 'civil_affairs', channel: 'page' }, [
+        { type: 'dibao_application', name: '刘加密', idNumber: ids[0]!, warnedOn: '2024-05-01', detail: '申请低保', sourceRef: null, regionCode: null },
+      ]),
+    );
+    expect(Object.keys(await valuesPerKey(serverA))).toEqual([firstKey]);
     rotator = withKeys(database.db, fileContext());
   });
   afterAll(async () => {
@@ -404,6 +413,8 @@ describe(`key rotation [${TEST_DB_KIND}]`, () => {
     for (const id of ids) expect(await memberByIdNumber(rotator, id), id).toBeTruthy();
     const opened = await rotator.selectFrom('member').select('id_number').execute();
     expect(opened.map((m) => m.id_number).sort()).toEqual([...ids].sort());
+    const warning = await rotator.selectFrom('department_warning').select(['id_number', 'detail']).executeTakeFirstOrThrow();
+    expect(warning).toEqual({ id_number: ids[0], detail: '申请低保' });
   });
 
   it('a server holding the old ring reloads the key file once and keeps reading, then writes with the new key', async () => {
