@@ -322,7 +322,8 @@ describe(`import of the rural registered population [${TEST_DB_KIND}]`, () => {
     expect((await uploadImport(t, 'city', f, query)).statusCode).toBe(403);
     const offered = async (user: string) => ((await t.as(user).get(`${API}/imports/sheets`)).json() as { key: string }[]).map((s) => s.key);
     expect(await offered('county')).toContain('population');
-    expect(await offered('township')).toEqual(IMPORT_SHEETS.filter((k) => k !== 'population'));
+    // The township gets the registry and record sheets; warnings are the departments' (WRN-1).
+    expect(await offered('township')).toEqual(IMPORT_SHEETS.filter((k) => k !== 'population' && k !== 'warnings'));
   });
 });
 
