@@ -111,6 +111,24 @@ const ROWS: MatrixRow[] = [
     },
     expect: scoped(['village', 'township'], 200, HOUSEHOLD_TARGETS),
   }),
+  // The file channel: departments use the import engine for the warnings sheet only.
+  row({
+    action: 'importable sheets', route: 'GET /imports/sheets', targets: NO_TARGET, request: () => ({ method: 'GET', url: `${API}/imports/sheets` }),
+    expect: scoped(['village', 'township', 'county', 'othercounty', 'department'], 200, NO_TARGET),
+    check: (res, _c, { user }) => {
+      if (res.statusCode !== 200) return;
+      const keys = (res.json() as { key: string }[]).map((x) => x.key);
+      expect(keys.includes('warnings'), user).toBe(user === 'department');
+    },
+  }),
+  row({
+    action: 'warnings template', route: 'GET /imports/templates/warnings', targets: NO_TARGET, request: () => ({ method: 'GET', url: `${API}/imports/templates/warnings` }),
+    expect: scoped(['department'], 200, NO_TARGET),
+  }),
+  row({
+    action: 'list import jobs', route: 'GET /imports', targets: NO_TARGET, request: () => ({ method: 'GET', url: `${API}/imports` }),
+    expect: scoped(['village', 'township', 'county', 'othercounty', 'department'], 200, NO_TARGET),
+  }),
   row({ action: 'list API tokens', route: 'GET /api-tokens', targets: NO_TARGET, request: () => ({ method: 'GET', url: `${API}/api-tokens` }), expect: scoped(['secadmin'], 200, NO_TARGET) }),
   row({
     action: 'issue an API token',
