@@ -28,9 +28,10 @@ const ROLES = ['county', 'village', 'township', 'province', 'department', 'hotli
 const ALLOWED = new Set([400, 401, 403, 404, 409, 413, 415, 422, 423, 429]);
 /**
  * Tables the run may legitimately change: logins of the fuzz users and their sessions, and the
- * failure counter of the unknown names the login route is fuzzed with (SEC-4).
+ * failure counter of the unknown names the login route is fuzzed with (SEC-4), and the per-address
+ * request counters of the public self-report routes (public_throttle, WRN-5).
  */
-const UNCOUNTED = new Set(['login_log', 'user_session', 'login_throttle']);
+const UNCOUNTED = new Set(['login_log', 'user_session', 'login_throttle', 'public_throttle']);
 /** Audit entries of reads the run may make: an export is a bulk read and leaves one (DAT-2, SEC-2). */
 const READ_AUDITS = 'export.%';
 /** A baseline is not possible: any well-formed request would be carried out (it writes). */
@@ -183,6 +184,13 @@ function baselines(): Record<string, unknown> {
     'POST /api-tokens': { userId: V, name: 'fuzz' },
     'POST /api-tokens/{id}/revoke': { reason: 'fuzz' },
     'POST /household-messages/dispatch': NO_BASELINE,
+    // Self-reports (WRN-5): public forms with a wrong ID number (400 before the proof of work is
+    // checked, so nothing is counted or spent); worklist actions on a report that does not exist (404).
+    'POST /public/self-reports': { challenge: 'fuzz', nonce: 'fuzz', headName: '张三', headIdNumber: 'fuzz', phone: '13800138000', villageCode: k.regions.villageA, difficulties: ['illness'] },
+    'POST /public/self-reports/status': { challenge: 'fuzz', nonce: 'fuzz', refCode: 'ABCDEFGHJK', headIdNumber: 'fuzz' },
+    'POST /public/self-reports/consents': { challenge: 'fuzz', nonce: 'fuzz', refCode: 'ABCDEFGHJK', headIdNumber: 'fuzz', members: [{ name: '张三', idNumber: 'fuzz', consent: true }] },
+    'POST /self-reports/{id}/open-case': { householdId: ids.h1, version: V },
+    'POST /self-reports/{id}/reject': { reason: 'fuzz', version: V },
   };
   for (const kind of ['incomes', 'claims', 'expenses', 'risks']) {
     base[`PATCH /households/{id}/${kind}/{recordId}`] = { version: V, type: 'fuzz' };
