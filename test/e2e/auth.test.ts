@@ -207,7 +207,7 @@ describe('login and passwords in the browser', () => {
 
     await loginThroughUi(page, 'secadmin', DEMO_PASSWORD);
     await page.waitForURL('**/sessions');
-    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['在线用户', '用户管理', '安全策略', '登录日志']);
+    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['在线用户', '用户管理', '安全策略', '接口令牌', '登录日志']);
     // The audit log is not theirs: the server refuses and the page says so.
     await page.goto('/audit');
     await page.getByText('您的角色无权执行此操作').waitFor();

@@ -30,6 +30,13 @@ const MemberChangeListPage = lazy(() => import('./pages/MemberChangeListPage.tsx
 const YearlyUpdatePage = lazy(() => import('./pages/YearlyUpdatePage.tsx'));
 const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
 const NationalExchangePage = lazy(() => import('./exchange/NationalExchangePage.tsx'));
+const WarningSubmitPage = lazy(() => import('./intake/WarningSubmitPage.tsx'));
+const QueuePage = lazy(() => import('./intake/QueuePage.tsx'));
+const PrecisionPage = lazy(() => import('./intake/PrecisionPage.tsx'));
+const TaskListPage = lazy(() => import('./intake/TaskListPage.tsx'));
+const TaskPage = lazy(() => import('./intake/TaskPage.tsx'));
+const MessagesPage = lazy(() => import('./intake/MessagesPage.tsx'));
+const ApiTokensPage = lazy(() => import('./admin/ApiTokensPage.tsx'));
 
 export const PageSpin = () => (
   <div style={{ padding: 64, textAlign: 'center' }}>
@@ -98,6 +105,13 @@ export function App() {
           <Route path="exchange/national" element={<NationalExchangePage />} />
           <Route path="cases" element={<CaseListPage />} />
           <Route path="cases/:id" element={<CasePage />} />
+          <Route path="warnings" element={<WarningSubmitPage />} />
+          <Route path="warnings/queue" element={<QueuePage />} />
+          <Route path="warnings/precision" element={<PrecisionPage />} />
+          <Route path="verification-tasks" element={<TaskListPage />} />
+          <Route path="verification-tasks/:id" element={<TaskPage />} />
+          <Route path="household-messages" element={<MessagesPage />} />
+          <Route path="api-tokens" element={<ApiTokensPage />} />
           <Route path="account" element={<AccountSecurityPage />} />
           <Route path="users" element={<UsersPage />} />
           <Route path="security-policy" element={<SecurityPolicyPage />} />

@@ -1,10 +1,14 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Empty, Table, Tag, type TableColumnsType } from 'antd';
 import { firstMessage } from '../api.ts';
-import { fmtTime, isEnded, STATUS_COLORS, useImportJobs, type ImportJob } from './imports.ts';
+import { counterLabels, fmtTime, isEnded, STATUS_COLORS, useImportJobs, type ImportJob } from './imports.ts';
 
 function outcome(j: ImportJob): string {
   if (!isEnded(j)) return `已读取 ${j.rowsRead} 行`;
+  if (j.status === 'succeeded' && j.sheet === 'warnings') {
+    const l = counterLabels(j);
+    return `${l.created} ${j.created}，${l.updated} ${j.updated}，${l.unchanged} ${j.unchanged}`;
+  }
   if (j.status === 'succeeded') return `${j.dryRun ? '将' : ''}新增 ${j.created}，${j.dryRun ? '将' : ''}更新 ${j.updated}，一致 ${j.unchanged}`;
   if (j.status === 'rejected') return `${j.problemCount} 处问题`;
   return j.message ?? '';

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Progress, Row, Space, Statistic, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { DownloadOutlined, RedoOutlined } from '@ant-design/icons';
 import { API, api, firstMessage } from '../api.ts';
-import { fmtTime, IMPORTS_KEY, isEnded, jobKey, jobPercent, PHASE_NAMES, STATUS_COLORS, useImportJob, type ImportJob } from './imports.ts';
+import { counterLabels, fmtTime, IMPORTS_KEY, isEnded, jobKey, jobPercent, PHASE_NAMES, STATUS_COLORS, succeededMessage, useImportJob, type ImportJob } from './imports.ts';
 
 type Problem = ImportJob['problems'][number];
 
@@ -70,19 +70,20 @@ function Outcome({ job, onOpen }: { job: ImportJob; onOpen: (id: number) => void
     </Space>
   );
 
+  const counters = counterLabels(job);
   if (job.status === 'succeeded')
     return (
       <div data-testid="import-result">
-        <Alert type="success" showIcon title={job.message} style={{ marginBottom: 16 }} />
+        <Alert type="success" showIcon title={succeededMessage(job)} style={{ marginBottom: 16 }} />
         <Row gutter={[12, 12]}>
           <Col xs={8}>
-            <Statistic title={job.dryRun ? '将新增' : '新增'} value={job.created} />
+            <Statistic title={counters.created} value={job.created} />
           </Col>
           <Col xs={8}>
-            <Statistic title={job.dryRun ? '将更新' : '更新'} value={job.updated} />
+            <Statistic title={counters.updated} value={job.updated} />
           </Col>
           <Col xs={8}>
-            <Statistic title="与系统一致" value={job.unchanged} />
+            <Statistic title={counters.unchanged} value={job.unchanged} />
           </Col>
         </Row>
       </div>

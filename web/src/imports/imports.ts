@@ -67,4 +67,23 @@ export function jobPercent(job: ImportJob): number {
   return 5;
 }
 
+/**
+ * What a job's three counters mean: rows created / updated / unchanged for the registry sheets;
+ * for department warnings (src/app/imports/import-warnings.ts) new verification tasks, warnings
+ * merged into an open task, and persons not in the registry (the county's queue).
+ */
+export function counterLabels(job: Pick<ImportJob, 'sheet' | 'dryRun'>): { created: string; updated: string; unchanged: string } {
+  const will = job.dryRun ? '将' : '';
+  if (job.sheet === 'warnings') return { created: `${will}新生成核实任务`, updated: `${will}合并到办理中的任务`, unchanged: '未在系统登记' };
+  return { created: `${will}新增`, updated: `${will}更新`, unchanged: '与系统一致' };
+}
+
+/** The result line of a succeeded job; the warnings sheet says it in its own terms. */
+export function succeededMessage(job: Pick<ImportJob, 'sheet' | 'dryRun' | 'created' | 'updated' | 'unchanged' | 'message'>): string | null {
+  if (job.sheet !== 'warnings') return job.message;
+  const total = job.created + job.updated + job.unchanged;
+  const counts = `新生成核实任务 ${job.created} 个，合并到办理中的任务 ${job.updated} 条，未在系统登记 ${job.unchanged} 条${job.unchanged ? '（进入县级待查队列）' : ''}`;
+  return job.dryRun ? `校验通过（未写入）：文件中 ${total} 条预警，导入将${counts}` : `导入完成：收到 ${total} 条预警，${counts}`;
+}
+
 export const fmtTime = (v: string | null) => (v ? new Date(v).toLocaleString('zh-CN', { hour12: false }) : '—');

@@ -8,6 +8,7 @@ import {
 import { CalendarOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { AlertOutlined, SolutionOutlined } from '@ant-design/icons';
 import { CloudUploadOutlined, DesktopOutlined, FileSearchOutlined, SettingOutlined, SwapOutlined } from '@ant-design/icons';
+import { ApiOutlined, BarChartOutlined, MessageOutlined, NotificationOutlined, QuestionCircleOutlined, ScheduleOutlined } from '@ant-design/icons';
 import { api, firstMessage } from '../api.ts';
 import { useMe } from '../auth/auth.ts';
 import { HANDLING_ROLES, WORK_ROLES } from '../labels.ts';
@@ -23,13 +24,20 @@ function menuFor(role: string): Item[] {
   if (WORK_ROLES.includes(role))
     return [
       { key: '/', icon: <DashboardOutlined />, label: '工作台' },
+      // Intake (WRN-1): departments report warnings; those who verify see their tasks first.
+      ...(role === 'department' ? [{ key: '/warnings', icon: <NotificationOutlined />, label: '预警报送' }] : []),
+      ...(['village', 'township', 'county', 'city', 'province', 'national'].includes(role) ? [{ key: '/verification-tasks', icon: <ScheduleOutlined />, label: '核实任务' }] : []),
       { key: '/households', icon: <HomeOutlined />, label: '农户管理' },
       { key: '/cases', icon: <FileSearchOutlined />, label: '案件' },
       { key: '/measures', icon: <SolutionOutlined />, label: '帮扶措施' },
       ...(role !== 'department' && role !== 'hotline' ? [{ key: '/assistance-gaps', icon: <AlertOutlined />, label: '帮扶监管' }] : []),
       { key: '/member-changes', icon: <UserSwitchOutlined />, label: '人口自然增减' },
       { key: '/yearly-updates', icon: <CalendarOutlined />, label: '年度信息更新' },
-      ...(HANDLING_ROLES.includes(role) ? [{ key: '/imports', icon: <CloudUploadOutlined />, label: '数据导入' }] : []),
+      ...(HANDLING_ROLES.includes(role) || role === 'department' ? [{ key: '/imports', icon: <CloudUploadOutlined />, label: '数据导入' }] : []),
+      ...(role === 'county' ? [{ key: '/warnings/queue', icon: <QuestionCircleOutlined />, label: '待查队列' }] : []),
+      ...(['county', 'city', 'province', 'national'].includes(role)
+        ? [{ key: '/warnings/precision', icon: <BarChartOutlined />, label: '预警精准度' }, { key: '/household-messages', icon: <MessageOutlined />, label: '告知消息' }]
+        : []),
       ...(['county', 'city', 'province', 'national'].includes(role) ? [{ key: '/exchange/national', icon: <SwapOutlined />, label: '全国系统交换' }] : []),
     ];
   if (role === 'system_admin') return [{ key: '/users', icon: <TeamOutlined />, label: '用户管理' }];
@@ -44,6 +52,7 @@ function menuFor(role: string): Item[] {
       { key: '/sessions', icon: <DesktopOutlined />, label: '在线用户' },
       { key: '/users', icon: <TeamOutlined />, label: '用户管理' },
       { key: '/security-policy', icon: <SettingOutlined />, label: '安全策略' },
+      { key: '/api-tokens', icon: <ApiOutlined />, label: '接口令牌' },
       { key: '/login-log', icon: <SafetyOutlined />, label: '登录日志' },
     ];
   return [];
