@@ -30,6 +30,8 @@ const MemberChangeListPage = lazy(() => import('./pages/MemberChangeListPage.tsx
 const YearlyUpdatePage = lazy(() => import('./pages/YearlyUpdatePage.tsx'));
 const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
 const NationalExchangePage = lazy(() => import('./exchange/NationalExchangePage.tsx'));
+const ReportPage = lazy(() => import('./self-report/ReportPage.tsx'));
+const SelfReportListPage = lazy(() => import('./self-report/SelfReportListPage.tsx'));
 const WarningSubmitPage = lazy(() => import('./intake/WarningSubmitPage.tsx'));
 const QueuePage = lazy(() => import('./intake/QueuePage.tsx'));
 const PrecisionPage = lazy(() => import('./intake/PrecisionPage.tsx'));
@@ -85,6 +87,8 @@ export function App() {
         <Route path="/login/verify" element={<VerifyPage />} />
         <Route path="/change-password" element={<ChangePasswordPage />} />
         <Route path="/two-factor/enrol" element={<TwoFactorEnrolPage />} />
+        {/* The household self-report page (WRN-5) is public: no login. */}
+        <Route path="/report" element={<ReportPage />} />
         <Route
           element={
             <RequireAuth>
@@ -105,6 +109,7 @@ export function App() {
           <Route path="exchange/national" element={<NationalExchangePage />} />
           <Route path="cases" element={<CaseListPage />} />
           <Route path="cases/:id" element={<CasePage />} />
+          <Route path="self-reports" element={<SelfReportListPage />} />
           <Route path="warnings" element={<WarningSubmitPage />} />
           <Route path="warnings/queue" element={<QueuePage />} />
           <Route path="warnings/precision" element={<PrecisionPage />} />

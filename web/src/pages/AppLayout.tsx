@@ -7,6 +7,7 @@ import {
 } from '@ant-design/icons';
 import { CalendarOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { AlertOutlined, SolutionOutlined } from '@ant-design/icons';
+import { FormOutlined } from '@ant-design/icons';
 import { CloudUploadOutlined, DesktopOutlined, FileSearchOutlined, SettingOutlined, SwapOutlined } from '@ant-design/icons';
 import { ApiOutlined, BarChartOutlined, MessageOutlined, NotificationOutlined, QuestionCircleOutlined, ScheduleOutlined } from '@ant-design/icons';
 import { api, firstMessage } from '../api.ts';
@@ -27,6 +28,8 @@ function menuFor(role: string): Item[] {
       // Intake (WRN-1): departments report warnings; those who verify see their tasks first.
       ...(role === 'department' ? [{ key: '/warnings', icon: <NotificationOutlined />, label: '预警报送' }] : []),
       ...(['village', 'township', 'county', 'city', 'province', 'national'].includes(role) ? [{ key: '/verification-tasks', icon: <ScheduleOutlined />, label: '核实任务' }] : []),
+      // Self-reports (WRN-5): the village's worklist of what households reported on the public page.
+      ...(HANDLING_ROLES.includes(role) ? [{ key: '/self-reports', icon: <FormOutlined />, label: '农户申报' }] : []),
       { key: '/households', icon: <HomeOutlined />, label: '农户管理' },
       { key: '/cases', icon: <FileSearchOutlined />, label: '案件' },
       { key: '/measures', icon: <SolutionOutlined />, label: '帮扶措施' },
