@@ -33,6 +33,7 @@ export const WARNING_TYPE_CODES = Object.keys(WARNING_TYPES) as WarningTypeCode[
 export const WARNING_TYPE_NAMES: Record<string, string> = {
   ...Object.fromEntries(WARNING_TYPE_CODES.map((k) => [k, WARNING_TYPES[k].label])),
   tip_off: '12317举报',
+  self_report: '农户自主申报',
 };
 
 /** The warning types a department of `kind` may push. */
